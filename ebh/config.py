@@ -1,0 +1,88 @@
+"""Layered configuration: defaults, then ``instance/config.py``, then ``EBH_*`` environment variables.
+
+Every setting has an ``EBH_`` environment variable of the same name, e.g. ``EBH_DATABASE_URL``.
+Data folders (rules, letters, templates) are resolved here and nowhere else.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+DEFAULTS: dict[str, Any] = {
+    # "development", "testing" or "production"; production refuses the default secret key.
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    "DATABASE_URL": None,  # default: sqlite file in the instance folder
+    "RULES_DIR": str(PROJECT_ROOT / "rules"),
+    "LETTERS_DIR": str(PROJECT_ROOT / "letters"),
+    "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
+    "DATA_DIR": None,  # generated files (letters, batches); default: instance/data
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 10,
+    "MAIL_FROM": "ebh@localhost",
+    "BASE_URL": "http://localhost:5000",
+    "DEFAULT_BUNDESLAND": "NW",
+    "DEFAULT_LOCALE": "de",
+    "TIMEZONE": "Europe/Berlin",
+    # Sessions: idle and absolute lifetime in minutes (ASVS 7.3.1/7.3.2).
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_MINUTES": 600,
+    # Login throttling: at most LOGIN_MAX_FAILURES failed attempts per user in LOGIN_WINDOW_MINUTES.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "PAGE_SIZE": 25,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SOFFICE": "soffice",
+}
+
+_INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+_BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; the message names the setting."""
+
+
+def _coerce(key: str, raw: str) -> Any:
+    if key in _INT_KEYS:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"EBH_{key} must be an integer, got {raw!r}") from exc
+    if key in _BOOL_KEYS:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the merged settings dict (without the Flask-specific keys)."""
+    settings = dict(DEFAULTS)
+    instance_file = instance_path / "config.py"
+    if instance_file.exists():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(encoding="utf-8"), str(instance_file), "exec"), namespace)  # noqa: S102 - operator-owned config file
+        settings.update({k: v for k, v in namespace.items() if k.isupper()})
+    for key in list(DEFAULTS):
+        env_value = os.environ.get(f"EBH_{key}")
+        if env_value is not None:
+            settings[key] = _coerce(key, env_value)
+    if overrides:
+        settings.update(overrides)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebh.sqlite'}"
+    if not settings["DATA_DIR"]:
+        settings["DATA_DIR"] = str(instance_path / "data")
+    if settings["ENV"] == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigError(
+            "EBH_SECRET_KEY is the default development key; refusing to start in production mode. "
+            "Set EBH_SECRET_KEY to a long random value."
+        )
+    return settings

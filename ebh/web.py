@@ -1,0 +1,144 @@
+"""Request-wide web behaviour: deny by default, one transaction per request, security headers,
+locale, error pages and the case-page panel registry other domains plug into."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+from flask_babel import format_date
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ebh.extensions import db
+
+#: Endpoints reachable without login. Everything else requires a logged-in user (deny by default).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    """German first; a logged-in user's locale or ``?lang=en`` picks English."""
+    requested = request.args.get("lang")
+    if requested in {"de", "en"}:
+        return requested
+    user = getattr(current_user, "locale", None) if current_user else None
+    return user if user in {"de", "en"} else "de"
+
+
+@dataclasses.dataclass(frozen=True)
+class CasePanel:
+    """A section of the case page contributed by a domain (rules checklist, deadlines, letters)."""
+
+    name: str
+    template: str
+    order: int
+    #: Builds the template context for a case: ``context(actor, case) -> dict``.
+    context: Callable[[Any, Any], dict[str, Any]]
+
+
+_CASE_PANELS: dict[str, CasePanel] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    """A top-navigation link contributed by a domain, shown to the given roles."""
+
+    endpoint: str
+    label: Any
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+_NAV_ITEMS: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _NAV_ITEMS[item.endpoint] = item
+
+
+def nav_items() -> list[NavItem]:
+    role = getattr(getattr(current_user, "role", None), "value", None)
+    return sorted((i for i in _NAV_ITEMS.values() if role in i.roles), key=lambda i: i.order)
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    _CASE_PANELS[panel.name] = panel
+
+
+def case_panels() -> list[CasePanel]:
+    return sorted(_CASE_PANELS.values(), key=lambda p: p.order)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _require_login() -> Any:
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            from ebh.extensions import login_manager
+
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def _commit_and_secure(response: Response) -> Response:
+        if response.status_code < 400 and not g.get("rolled_back"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.route("/health")
+    def health() -> tuple[str, int]:
+        return "ok", 200
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_template("errors.html", code=400, message=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return {"error": error.name, "message": error.description}, error.code
+        return render_template("errors.html", code=error.code, message=error.description), error.code
+
+    @app.errorhandler(Exception)
+    def _server_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        if app.testing and not app.config.get("SHOW_ERROR_PAGES"):
+            raise error
+        app.logger.exception("unhandled error")
+        return render_template("errors.html", code=500, message=None), 500
+
+    @app.template_filter("date_de")
+    def _date_de(value: Any) -> str:
+        return format_date(value, "dd.MM.yyyy") if value else ""
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"case_panels": case_panels, "nav_items": nav_items}
+
+    @app.teardown_request
+    def _rollback_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
