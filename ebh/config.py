@@ -38,9 +38,24 @@ DEFAULTS: dict[str, Any] = {
     # Login throttling: at most LOGIN_MAX_FAILURES failed attempts per user in LOGIN_WINDOW_MINUTES.
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_WINDOW_MINUTES": 15,
+    # ... and at most LOGIN_MAX_FAILURES_PER_IP failed attempts per client address (password spraying).
+    "LOGIN_MAX_FAILURES_PER_IP": 50,
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
+    "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SOFFICE": "soffice",
+    # Deadlines and reminders (ebh.deadlines): local hour of reminder mails and digests, claim lease,
+    # retries with exponential backoff, parallel SMTP connections per dispatcher, validity defaults.
+    "REMINDER_HOUR": 8,
+    "REMINDER_DIGEST_HOUR": 7,
+    "REMINDER_CLAIM_TIMEOUT_SECONDS": 600,
+    "REMINDER_MAX_ATTEMPTS": 8,
+    "REMINDER_BACKOFF_SECONDS": 60,
+    "REMINDER_BATCH_SIZE": 100,
+    "REMINDER_SMTP_CONNECTIONS": 2,
+    "DOCUMENT_VALIDITY_MONTHS": 6,
+    "ZUSICHERUNG_VALIDITY_YEARS": 2,
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
@@ -80,9 +95,12 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebh.sqlite'}"
     if not settings["DATA_DIR"]:
         settings["DATA_DIR"] = str(instance_path / "data")
-    if settings["ENV"] == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+    if settings["ENV"] == "production" and (
+        settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(str(settings["SECRET_KEY"] or "")) < 32
+    ):
         raise ConfigError(
-            "EBH_SECRET_KEY is the default development key; refusing to start in production mode. "
-            "Set EBH_SECRET_KEY to a long random value."
+            "EBH_SECRET_KEY is the default development key or shorter than 32 characters; refusing to start "
+            "in production mode. Set EBH_SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
     return settings

@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
-from flask_babel import format_date
+from flask import Flask, Response, g, has_request_context, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -25,6 +26,8 @@ CSP = (
 
 def select_locale() -> str:
     """German first; a logged-in user's locale or ``?lang=en`` picks English."""
+    if not has_request_context():  # CLI commands, jobs and services called from tests
+        return "de"
     requested = request.args.get("lang")
     if requested in {"de", "en"}:
         return requested
@@ -77,6 +80,12 @@ def case_panels() -> list[CasePanel]:
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     @app.before_request
     def _require_login() -> Any:
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
@@ -100,6 +109,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if app.config["ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if current_user and current_user.is_authenticated:
@@ -113,7 +123,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
         db.session.rollback()
-        return render_template("errors.html", code=400, message=error.description), 400
+        if current_user.is_authenticated:
+            from ebh.audit.service import record_security_event
+
+            record_security_event(current_user, "csrf_failed",
+                                  f"CSRF-Prüfung fehlgeschlagen: {request.method} {request.path}")
+        message = _("Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es "
+                    "erneut.")
+        return render_template("errors.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
@@ -129,6 +146,11 @@ def init_app(app: Flask) -> None:
             raise error
         app.logger.exception("unhandled error")
         return render_template("errors.html", code=500, message=None), 500
+
+    @app.template_filter("datetime_de")
+    def _datetime_de(value: Any) -> str:
+        """An aware UTC timestamp shown in the office's time zone."""
+        return format_datetime(value, "dd.MM.yyyy HH:mm:ss") if value else ""
 
     @app.template_filter("date_de")
     def _date_de(value: Any) -> str:

@@ -5,9 +5,10 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DDL, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ebh.auth.models import User
 from ebh.db import UTCDateTime, utcnow
 from ebh.extensions import db
 
@@ -24,10 +25,12 @@ class AuditEvent(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_events_case_id_at", "case_id", "at"),
         sa.Index("ix_audit_events_person_id_at", "person_id", "at"),
+        sa.Index("ix_audit_events_office_id_at", "office_id", "at"),
+        sa.Index("ix_audit_events_user_id_at", "user_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: None for system actions (scheduler, CLI without user).
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offices.id"))
@@ -42,6 +45,8 @@ class AuditEvent(db.Model):
     changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     ip: Mapped[str] = mapped_column(sa.String(64), default="")
 
+    user: Mapped[User | None] = relationship(viewonly=True)
+
 
 class AuditLogImmutableError(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
@@ -55,3 +60,23 @@ def _refuse_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
     raise AuditLogImmutableError("audit events are append-only")
+
+
+#: PostgreSQL: the database itself refuses UPDATE and DELETE of audit rows, whoever asks. Created
+#: with the table (``create_all``); the Alembic migration must run the same two statements.
+#: Production additionally revokes UPDATE, DELETE and TRUNCATE from the application role.
+APPEND_ONLY_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING MESSAGE = 'audit_events is append-only: ' || TG_OP || ' refused',
+                          ERRCODE = 'insufficient_privilege';
+END;
+$$
+"""
+APPEND_ONLY_TRIGGER_SQL = """
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
+"""
+
+event.listen(AuditEvent.__table__, "after_create", DDL(APPEND_ONLY_FUNCTION_SQL).execute_if(dialect="postgresql"))
+event.listen(AuditEvent.__table__, "after_create", DDL(APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"))

@@ -87,6 +87,19 @@ def enable_user_command(username: str) -> None:
     click.echo(f"User {username} enabled.")
 
 
+@users_cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username: str, password: str) -> None:
+    """Set a new password (operator reset) and end all sessions of the user."""
+    with transaction():
+        try:
+            ended = service.reset_password(None, _user(username), password)
+        except service.AccountError as exc:
+            _fail(exc)
+    click.echo(f"Password of {username} set; {ended} session(s) ended.")
+
+
 @users_cli.command("list")
 def list_users_command() -> None:
     for user in db.session.scalars(sa.select(User).order_by(User.username)):

@@ -5,6 +5,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ebh.db import UTCDateTime, utcnow
@@ -22,6 +23,15 @@ class Role(enum.StrEnum):
     CAMPAIGN = "campaign"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+#: German role names for the UI (see docs/security.md for what each role may do).
+ROLE_LABELS = {
+    Role.CASEWORKER: _l("Sachbearbeitung"),
+    Role.CAMPAIGN: _l("Kampagne (Anschreiben)"),
+    Role.SUPERVISOR: _l("Teamleitung"),
+    Role.ADMIN: _l("Administration"),
+}
 
 
 class Office(db.Model):
@@ -81,13 +91,20 @@ class User(db.Model):
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS[self.role])
+
 
 class UserSession(db.Model):
-    """A server-side login session; the cookie carries only its random id."""
+    """A server-side login session. The cookie carries a random token; only its SHA-256 is stored,
+    so a copy of the database does not yield usable session tokens. ``id`` is a plain handle for
+    listing and ending sessions in the admin UI (it is not a credential)."""
 
     __tablename__ = "user_sessions"
 
-    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -99,10 +116,13 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One login attempt; failures within a window throttle further attempts for that username."""
+    """One login attempt; failures within a window throttle further attempts per username and per IP."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (sa.Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempts_username_at", "username", "at"),
+        sa.Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(80))

@@ -128,6 +128,12 @@ class Person(db.Model):
     married_to_german_since: Mapped[dt.date | None] = mapped_column(sa.Date)
     #: Special integration achievements (NRW § 25b Erlass; former § 10 Abs. 3 StAG).
     special_integration: Mapped[bool | None]
+    #: BAMF certificate of successful integration course participation (former § 10 Abs. 3 S. 1 StAG: 7 years).
+    integration_course_certificate: Mapped[bool | None]
+    #: Oral everyday German "ohne nennenswerte Probleme" confirmed (§ 10 Abs. 4 S. 3 and Abs. 4a StAG).
+    oral_everyday_german: Mapped[bool | None]
+    #: Previous nationality given up or lost, or an exception of former § 12 StAG applies (old § 10 Nr. 4).
+    previous_nationality_renounced: Mapped[bool | None]
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -175,7 +181,8 @@ class PersonSearchToken(db.Model):
     """Folded name tokens (see :mod:`ebh.cases.names`) for indexed, accent- and transliteration-tolerant search."""
 
     __tablename__ = "person_search_tokens"
-    __table_args__ = (sa.Index("ix_person_search_tokens_office_token", "office_id", "token"),)
+    #: Covering index: a prefix search reads person ids from the index alone.
+    __table_args__ = (sa.Index("ix_person_search_tokens_office_token", "office_id", "token", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"), index=True)
@@ -346,6 +353,8 @@ class Case(db.Model):
         sa.Index("ix_cases_office_received", "office_id", "received_on"),
         sa.Index("ix_cases_office_assignee", "office_id", "assigned_to_id"),
         sa.Index("ix_cases_office_due", "office_id", "due_on"),
+        sa.Index("ix_cases_office_type_received", "office_id", "case_type", "received_on"),
+        sa.Index("ix_cases_office_sort_name", "office_id", "sort_name"),
         sa.CheckConstraint("decided_on IS NULL OR decided_on >= received_on", name="decided_after_received"),
     )
 
@@ -355,6 +364,9 @@ class Case(db.Model):
     file_number: Mapped[str] = mapped_column(sa.String(40))
     case_type: Mapped[CaseType] = mapped_column(_enum(CaseType, 20))
     family: Mapped[CaseFamily] = mapped_column(_enum(CaseFamily, 16))
+    #: Folded "family given" name of the applicant (:func:`ebh.cases.search.sort_name`), kept in sync by the
+    #: services, so that the case list sorts by name from an index.
+    sort_name: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Status key of the case family's state machine (:mod:`ebh.cases.workflow`).
     status: Mapped[str] = mapped_column(sa.String(30))
     #: The main applicant's case for a co-applicant (spouse or minor child, § 10 Abs. 2 StAG, § 25b Abs. 4).
