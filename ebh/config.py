@@ -45,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SOFFICE": "soffice",
+    # Letters (ebh.letters): "auto" makes PDFs when LibreOffice is installed, "off" never; largest batch
+    # that gets a combined PDF; render processes and chunk size of the batch worker.
+    "LETTERS_PDF": "auto",
+    "LETTERS_PDF_MAX_BATCH": 500,
+    "LETTERS_POOL_SIZE": 2,
+    "LETTERS_CHUNK_SIZE": 200,
     # Deadlines and reminders (ebh.deadlines): local hour of reminder mails and digests, claim lease,
     # retries with exponential backoff, parallel SMTP connections per dispatcher, validity defaults.
     "REMINDER_HOUR": 8,

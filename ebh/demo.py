@@ -17,6 +17,7 @@ The same seed (and reference date) always gives the same data.
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import functools
@@ -142,7 +143,8 @@ class DemoResult:
     seconds: float
     users: list[tuple[str, str, str]]
     password: str
-    #: Seconds per phase: rows (generate and write), indexes (rebuild), foreign_keys (re-add on PostgreSQL).
+    #: Seconds per phase: rows (generate and write), indexes (rebuild), foreign_keys (re-add on PostgreSQL),
+    #: analyze (planner statistics after a large load).
     timings: dict[str, float]
 
 
@@ -161,6 +163,17 @@ class _Sink:
                        if c.name not in cols and not c.nullable and c.server_default is None]
             if missing:
                 raise RuntimeError(f"ebh demo does not fill the required columns {missing} of {table}")
+
+    def __enter__(self) -> _Sink:
+        if not self.postgresql:
+            # A large page cache keeps the B-trees of one big transaction in memory instead of spilling them.
+            self._cache_size = self.connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            self.connection.exec_driver_sql("PRAGMA cache_size = -1000000")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.postgresql:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = {int(self._cache_size)}")
 
     def write(self, table: str, rows: list[tuple]) -> None:
         if not rows:
@@ -216,18 +229,18 @@ class Generator:
     def __init__(self, seed: int, today: dt.date, offices: list[_Office], next_ids: dict[str, int],
                  counters: dict[tuple[int, str, int], int]) -> None:
         self.rng = random.Random(seed)
+        self.random = self.rng.random
         self.today = today.toordinal()
         self.offices = offices
         self.office_cum = list(itertools.accumulate(o.spec.weight for o in offices))
         self.origin_cum = list(itertools.accumulate(o.weight for o in data.ORIGINS))
-        self.ids = dict(next_ids)
+        self.ids = {table: itertools.count(start) for table, start in next_ids.items()}
         self.counters = counters
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.persons = 0
         self.cases = 0
-        base = dt.date(1900, 1, 1).toordinal()
-        self._base = base
-        self._iso = [dt.date.fromordinal(o).isoformat() for o in range(base, dt.date(2101, 1, 1).toordinal())]
+        #: ``d(ordinal)`` → ISO date string (None stays None); a dict lookup is the cheapest conversion.
+        self.d: Callable[[int | None], str | None] = _ISO_DATES.get
         # The first cases of every office and family walk through all statuses, so each shows up.
         self.forced = {(o.id, f): list(reversed([s.key for s in workflow.workflow_for(f).statuses]))
                        for o in offices for f in o.families}
@@ -236,23 +249,28 @@ class Generator:
 
     # -- small helpers -------------------------------------------------------------------------
 
-    def d(self, ordinal: int | None) -> str | None:
-        return None if ordinal is None else self._iso[ordinal - self._base]
-
     def ts(self, ordinal: int, minute: int = 0) -> str:
         """A timestamp in office hours of that day (stored as naive UTC)."""
-        return f"{self._iso[ordinal - self._base]} {7 + minute // 60 % 9:02d}:{minute % 60:02d}:00.000000"
+        return f"{_ISO_DATES[ordinal]} {7 + minute // 60 % 9:02d}:{minute % 60:02d}:00.000000"
+
+    def ri(self, low: int, high: int) -> int:
+        """A random integer in [low, high] (faster than ``Random.randint``, same seed → same values)."""
+        return low + int(self.random() * (high - low + 1))
+
+    def rr(self, n: int) -> int:
+        return int(self.random() * n)
+
+    def pick(self, seq: Any) -> Any:
+        return seq[int(self.random() * len(seq))]
 
     def next_id(self, table: str) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
+        return next(self.ids[table])
 
     def add(self, table: str, row: tuple) -> None:
         self.rows[table].append(row)
 
     def between(self, start: int, end: int) -> int:
-        return start if end <= start else self.rng.randint(start, end)
+        return start if end <= start else self.ri(start, end)
 
     def years(self, value: float) -> int:
         return int(value * 365.25)
@@ -290,47 +308,47 @@ class Generator:
                 born_here: bool = False, facts: dict[str, Any] | None = None) -> _P:
         rng = self.rng
         pid = self.next_id("persons")
-        given = rng.choice(origin.female if sex == "f" else origin.male)
+        given = self.pick(origin.female if sex == "f" else origin.male)
         if rng.random() < 0.12 and origin.key != "vn":
-            second = rng.choice(origin.female if sex == "f" else origin.male)
+            second = self.pick(origin.female if sex == "f" else origin.male)
             if second != given and " " not in given:
                 given = f"{given} {second}"
         if family is None:
-            family = rng.choice(origin.family)
+            family = self.pick(origin.family)
             if sex == "f":
                 family = data.feminine(origin.key, family)
-        place = office.spec.places[rng.randrange(len(office.spec.places))]
+        place = office.spec.places[self.rr(len(office.spec.places))]
         if born_here:
             place_of_birth, country_of_birth = place.city, "DEU"
         else:
-            place_of_birth, country_of_birth = rng.choice(origin.places), origin.country
+            place_of_birth, country_of_birth = self.pick(origin.places), origin.country
             for other, share in origin.born_elsewhere:
                 if rng.random() < share:
                     country_of_birth, place_of_birth = other, ""
                     break
         age = (self.today - dob) // 365
         marital = "verheiratet" if married else ("ledig" if age < 30 or rng.random() < 0.7 else
-                                                 rng.choice(("geschieden", "verwitwet")))
-        language = "de" if (born_here or rng.random() < 0.3) else rng.choice(origin.languages)
+                                                 self.pick(("geschieden", "verwitwet")))
+        language = "de" if (born_here or rng.random() < 0.3) else self.pick(origin.languages)
         email = phone = ""
         if age >= 18 and rng.random() < 0.25:
-            email = f"{fold(given).split()[0]}.{fold(family).replace(' ', '')}{rng.randrange(100)}@example.org"
+            email = f"{_fold(given).split()[0]}.{_fold(family).replace(' ', '')}{self.rr(100)}@example.org"
         if age >= 18 and rng.random() < 0.3:
-            phone = f"+49 30 23125 {rng.randrange(1000):03d}"  # range reserved for fiction (BNetzA)
+            phone = f"+49 30 23125 {self.rr(1000):03d}"  # range reserved for fiction (BNetzA)
         facts = facts or {}
         adult = age >= 18
-        street = f"{rng.choice(data.STREETS)} {rng.randint(1, 180)}{rng.choice(('', '', '', 'a', 'b'))}"
+        street = f"{self.pick(data.STREETS)} {self.ri(1, 180)}{self.pick(('', '', '', 'a', 'b'))}"
         self.add("persons", (
             pid, office.id, family, given, birth_name, "", self.d(dob), place_of_birth, country_of_birth, sex,
-            marital, street, str(rng.randint(*place.postcodes)), place.city,
-            rng.choice(place.districts) if place.districts else "", language, email, phone, self.d(entry),
+            marital, street, str(self.ri(*place.postcodes)), place.city,
+            self.pick(place.districts) if place.districts else "", language, email, phone, self.d(entry),
             facts.get("identity_clarified", True if adult else None), False if adult else None,
             facts.get("guest_worker"), True if rng.random() < 0.01 else None,
             True if adult and age > 67 and rng.random() < 0.2 else None, facts.get("pending_investigation"),
             facts.get("removal_prevented_by_own_deception"), (rng.random() < 0.8) if adult else None,
             facts.get("married_to_german_since"), True if rng.random() < 0.02 else None,
-            self.ts(min(self.today, max(entry, dob)), rng.randrange(540)),
-            self.ts(self.today - rng.randrange(30), rng.randrange(540)), 1,
+            self.ts(min(self.today, max(entry, dob)), self.rr(540)),
+            self.ts(self.today - self.rr(30), self.rr(540)), 1,
         ))
         nat = origin.country
         if country_of_birth == "XXA" or (origin.key == "sy" and rng.random() < 0.04):
@@ -356,8 +374,8 @@ class Generator:
             return []
         result = []
         for _ in range(1 if rng.random() < 0.8 else 2):
-            new_family, kind_f = rng.choice(fam_variants) if fam_variants else (family, "")
-            new_given, kind_g = rng.choice(given_variants) if given_variants and rng.random() < 0.6 else (given, "")
+            new_family, kind_f = self.pick(fam_variants) if fam_variants else (family, "")
+            new_given, kind_g = self.pick(given_variants) if given_variants and rng.random() < 0.6 else (given, "")
             alias = (new_family, new_given, kind_f or kind_g or "spelling")
             if (new_family, new_given) != (family, given) and alias not in result:
                 result.append(alias)
@@ -376,13 +394,13 @@ class Generator:
         mother_dob = dob
         if couple:
             spouse_sex = "f" if main_sex == "m" else "m"
-            gap = rng.randint(-2, 7) if spouse_sex == "f" else rng.randint(-7, 2)
+            gap = self.ri(-2, 7) if spouse_sex == "f" else self.ri(-7, 2)
             spouse_dob = min(dob + self.years(gap), self.today - self.years(18))
             family = birth = None
             if spouse_sex == "f" and origin.wife_takes_name:
                 family = data.feminine(origin.key, main.family)
-                birth = data.feminine(origin.key, rng.choice(origin.family))
-            spouse = self._person(office, origin, spouse_sex, spouse_dob, entry + rng.randint(0, 400), family=family,
+                birth = data.feminine(origin.key, self.pick(origin.family))
+            spouse = self._person(office, origin, spouse_sex, spouse_dob, entry + self.ri(0, 400), family=family,
                                   birth_name=birth or "", married=True)
             self._link(main, spouse, "spouse", "spouse", True)
             members.append(spouse)
@@ -390,14 +408,14 @@ class Generator:
             if spouse_sex == "f":
                 mother_dob = spouse_dob
         father = main if main_sex == "m" else main.spouse
-        n_children = min(limit - len(members), rng.randint(0, max_children)) if limit > len(members) else 0
+        n_children = min(limit - len(members), self.ri(0, max_children)) if limit > len(members) else 0
         for _ in range(n_children):
-            born = mother_dob + rng.randint(self.years(19), self.years(40))
+            born = mother_dob + self.ri(self.years(19), self.years(40))
             if born > self.today - 30:
                 continue
             born_here = born >= entry
             child_entry = born if born_here else entry
-            sex = rng.choice("fm")
+            sex = self.pick("fm")
             if origin.patronymic and father is not None:
                 family = father.given.split()[0]
             elif father is not None:
@@ -421,7 +439,7 @@ class Generator:
         return [main] + ([main.spouse] if main.spouse else []) + main.children
 
     def _adult_dob(self, earliest_year: int, latest_year: int) -> int:
-        return self.rng.randint(dt.date(earliest_year, 1, 1).toordinal(), dt.date(latest_year, 12, 31).toordinal())
+        return self.ri(dt.date(earliest_year, 1, 1).toordinal(), dt.date(latest_year, 12, 31).toordinal())
 
     def _entry(self, dob: int, earliest: int, latest: int, min_age: float = 0) -> int:
         return self.between(max(earliest, dob + self.years(min_age)), min(latest, self.today - 30))
@@ -430,13 +448,13 @@ class Generator:
         rng = self.rng
         dob = self._adult_dob(1955, 1998)
         entry = self._entry(dob, dt.date(1975, 1, 1).toordinal(), self.today - self.years(6))
-        main = self._couple_and_children(office, origin, rng.choice("fm"), dob, entry, limit,
+        main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
                                          couple_share=0.6, max_children=3)
         for p in self._members(main):
             child_age = (p.entry - p.dob) / 365.25
             first = ("residence_permit", "§ 32 AufenthG" if child_age < 16 else "§ 30 AufenthG")
-            switch = p.entry + rng.randint(self.years(3), self.years(8))
-            self._periods(p, [(p.entry, *first), (switch, rng.choice(("settlement_permit", "settlement_permit",
+            switch = p.entry + self.ri(self.years(3), self.years(8))
+            self._periods(p, [(p.entry, *first), (switch, self.pick(("settlement_permit", "settlement_permit",
                                                                          "eu_long_term")), "")], valid=False)
         self._naturalization(main, 1.0 if stag8 else 0.45,
                              CaseType.STAG_8 if stag8 or rng.random() < 0.08 else CaseType.STAG_10)
@@ -449,7 +467,7 @@ class Generator:
         rng = self.rng
         dob = self._adult_dob(1950, 2002)
         entry = self._entry(dob, dt.date(1980, 1, 1).toordinal(), self.today - 400, min_age=16)
-        main = self._couple_and_children(office, origin, rng.choice("fm"), dob, entry, limit,
+        main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
                                          couple_share=0.5, max_children=3)
         status = "eu_free_movement" if origin.country in ("POL", "ROU", "BGR", "ITA", "GRC") else "residence_permit"
         for p in self._members(main):
@@ -474,7 +492,7 @@ class Generator:
                 steps.append((max(p.entry + 1, dt.date(1988, 1, 1).toordinal()), "eu_free_movement",
                               "§ 2 Abs. 2 FreizügG/EU"))
             else:
-                steps.append((p.entry + rng.randint(self.years(5), self.years(10)), "settlement_permit", "§ 9 AufenthG"))
+                steps.append((p.entry + self.ri(self.years(5), self.years(10)), "settlement_permit", "§ 9 AufenthG"))
             self._periods(p, steps, valid=False)
         self._naturalization(main, 0.35, CaseType.STAG_10)
         self._records(main, "settled_worker")
@@ -487,8 +505,8 @@ class Generator:
                                          dob, entry, limit, couple_share=0.55, max_children=4)
         protection = rng.choices(("§ 25 Abs. 2 S. 1 Alt. 1 AufenthG", "§ 25 Abs. 2 S. 1 Alt. 2 AufenthG",
                                   "§ 25 Abs. 1 AufenthG", "§ 25 Abs. 3 AufenthG"), (55, 30, 3, 12))[0]
-        granted = entry + rng.randint(120, 600)
-        settled = granted + rng.randint(self.years(3), self.years(5.5))
+        granted = entry + self.ri(120, 600)
+        settled = granted + self.ri(self.years(3), self.years(5.5))
         for p in self._members(main):
             if p.entry > granted:
                 steps = [(p.entry, "residence_permit", "§ 26 Abs. 1 AufenthG")]  # born after recognition
@@ -513,12 +531,12 @@ class Generator:
             facts = {"identity_clarified": False, "removal_prevented_by_own_deception": rng.random() < 0.5}
         main = self._couple_and_children(office, origin, "m" if rng.random() < 0.7 else "f", dob, entry,
                                          limit, couple_share=0.5, max_children=4, facts=facts)
-        duldung_from = entry + rng.randint(180, 900)
+        duldung_from = entry + self.ri(180, 900)
         members = self._members(main)
         timeline: list[tuple] = [(entry, "gestattung", "§ 55 AsylG"),
                                  (duldung_from, "duldung", "§ 60a Abs. 2 S. 1 AufenthG")]
         if variant == "60b":
-            timeline.append((duldung_from + rng.randint(200, 1500), "duldung_60b", "§ 60b AufenthG"))
+            timeline.append((duldung_from + self.ri(200, 1500), "duldung_60b", "§ 60b AufenthG"))
         elif variant == "60d":
             timeline.append((max(dt.date(2020, 1, 1).toordinal(), duldung_from + 400), "duldung_60d",
                              "§ 60d AufenthG"))
@@ -558,10 +576,10 @@ class Generator:
     def _path_young(self, office: _Office, origin: data.Origin, limit: int) -> None:
         """Young people (§ 25a): came as minors, Duldung, school or training in Germany."""
         rng = self.rng
-        dob = self.rng.randint(self.today - self.years(26), self.today - self.years(15))
+        dob = self.ri(self.today - self.years(26), self.today - self.years(15))
         entry = self._entry(dob, dob + self.years(4), self.today - self.years(3.2))
         person = self._person(office, origin, "m" if rng.random() < 0.7 else "f", dob, entry)
-        duldung_from = entry + rng.randint(180, 700)
+        duldung_from = entry + self.ri(180, 700)
         case = self._case(person, CaseType.AUFENTHG_25A, max(entry + self.years(3), dob + self.years(14)),
                           min(self.today, dob + self.years(27)))
         steps = [(entry, "gestattung", "§ 55 AsylG"), (duldung_from, "duldung", "§ 60a Abs. 2 S. 1 AufenthG")]
@@ -576,11 +594,11 @@ class Generator:
         rng = self.rng
         dob = self._adult_dob(1975, 2003)
         entry = self._entry(dob, dt.date(2005, 1, 1).toordinal(), self.today - 200, min_age=19)
-        main = self._couple_and_children(office, origin, rng.choice("fm"), dob, entry, limit,
+        main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
                                          couple_share=0.3, max_children=2)
-        studies_end = entry + rng.randint(self.years(3), self.years(6))
-        work = rng.choice((("residence_permit", "§ 18b AufenthG"), ("blue_card", "§ 18g AufenthG")))
-        settled = studies_end + rng.randint(self.years(1.8), self.years(4))
+        studies_end = entry + self.ri(self.years(3), self.years(6))
+        work = self.pick((("residence_permit", "§ 18b AufenthG"), ("blue_card", "§ 18g AufenthG")))
+        settled = studies_end + self.ri(self.years(1.8), self.years(4))
         steps = [(entry, "visa", "§ 16b AufenthG"), (entry + 90, "residence_permit", "§ 16b AufenthG"),
                  (studies_end, *work), (settled, "settlement_permit", "§ 18c AufenthG")]
         self._periods(main, [s for s in steps if s[0] < self.today], valid=True)
@@ -594,7 +612,7 @@ class Generator:
         rng = self.rng
         dob = self._adult_dob(1955, 2002)
         entry = self._entry(dob, dt.date(1995, 1, 1).toordinal(), self.today - 100, min_age=18)
-        main = self._couple_and_children(office, origin, rng.choice("fm"), dob, entry, limit,
+        main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
                                          couple_share=0.55, max_children=3)
         eu_from = dt.date(2007, 1, 1).toordinal() if origin.country in ("ROU", "BGR") else dt.date(2004, 5, 1).toordinal()
         for p in self._members(main):
@@ -611,10 +629,10 @@ class Generator:
         rng = self.rng
         dob = self._adult_dob(1965, 2001)
         entry = self._entry(dob, dt.date(2000, 1, 1).toordinal(), self.today - 200, min_age=20)
-        married = entry - rng.randint(0, 700)
+        married = entry - self.ri(0, 700)
         person = self._person(office, origin, "f" if rng.random() < 0.6 else "m", dob, entry, married=True,
                               facts={"married_to_german_since": self.d(married)})
-        settled = entry + rng.randint(self.years(3), self.years(4))
+        settled = entry + self.ri(self.years(3), self.years(4))
         steps = [(entry, "visa", "§ 6 AufenthG"), (entry + 90, "residence_permit", "§ 28 Abs. 1 S. 1 Nr. 1 AufenthG"),
                  (settled, "settlement_permit", "§ 28 Abs. 2 AufenthG")]
         self._periods(person, [s for s in steps if s[0] < self.today], valid=True)
@@ -633,7 +651,7 @@ class Generator:
         for p in self._members(main):
             steps = [(p.entry, "residence_permit", "§ 24 AufenthG")]
             if rng.random() < 0.1 and p.entry < self.today - 400:
-                steps.append((self.today - rng.randint(10, 200), "fiktion", "§ 81 Abs. 4 AufenthG"))
+                steps.append((self.today - self.ri(10, 200), "fiktion", "§ 81 Abs. 4 AufenthG"))
             self._periods(p, steps, valid=True)
         self._records(main, "ukraine_24")
 
@@ -647,10 +665,10 @@ class Generator:
             end = steps[i + 1][0] - 1 if i + 1 < len(steps) else None
             valid_until = None
             if end is None and status not in ("settlement_permit", "eu_free_movement", "eu_long_term"):
-                valid_until = self.today + rng.randint(-20, 900) if valid else None
+                valid_until = self.today + self.ri(-20, 900) if valid else None
                 if status == "residence_permit" and paragraph == "§ 24 AufenthG":
                     valid_until = dt.date(2027, 3, 4).toordinal()
-            number = "" if status in ("eu_free_movement", "gestattung") else f"Y{rng.randrange(10**8):08d}"
+            number = "" if status in ("eu_free_movement", "gestattung") else f"Y{self.rr(10**8):08d}"
             self.add("residence_periods", (self.next_id("residence_periods"), person.id, status, paragraph,
                                            self.d(start), self.d(end), self.d(valid_until), number))
         person.periods = steps
@@ -671,32 +689,32 @@ class Generator:
             has_case = p.case_type
             if has_case or (stay > 700 and rng.random() < 0.45):
                 level = ("B1" if has_case and has_case.family is _NAT else
-                         rng.choice(("A1", "A2", "A2", "B1", "B1", "B2", "C1")))
+                         self.pick(("A1", "A2", "A2", "B1", "B1", "B2", "C1")))
                 if has_case and has_case.family is _NAT and rng.random() < 0.2:
-                    level = rng.choice(("B2", "C1"))
+                    level = self.pick(("B2", "C1"))
                 if has_case and has_case.family is _RES:
-                    level = rng.choice(("A2", "A2", "B1"))
+                    level = self.pick(("A2", "A2", "B1"))
                 issued = self.between(p.entry + 300, (p.case_received or self.today) - 20)
                 if issued > p.entry:
                     self.add("language_certificates", (
                         self.next_id("language_certificates"), p.id, level, self.d(issued),
-                        rng.choice(_LANG_KINDS[level]), level == "A2" and rng.random() < 0.3))
+                        self.pick(_LANG_KINDS[level]), level == "A2" and rng.random() < 0.3))
                     if has_case or rng.random() < 0.4:
                         kind = "einbuergerungstest" if not has_case or has_case.family is _NAT else "leben_in_deutschland"
                         if rng.random() < 0.06:
                             self.add("civic_tests", (self.next_id("civic_tests"), p.id, kind,
                                                      self.d(max(p.entry + 1, issued - 200)), False,
-                                                     rng.randint(9, 16)))
+                                                     self.ri(9, 16)))
                         self.add("civic_tests", (self.next_id("civic_tests"), p.id, kind, self.d(issued),
-                                                 True, rng.randint(17, 33)))
+                                                 True, self.ri(17, 33)))
             if age >= 18 and (has_case or rng.random() < 0.6):
                 employed = rng.random() < _EMPLOYED_SHARE[path]
                 in_education = path in ("young", "student") and not employed and rng.random() < 0.6
                 benefits = not employed and not in_education and rng.random() < 0.6
-                income = rng.randrange(160_000, 450_000, 100) if employed else None
+                income = self.ri(1600, 4500) * 100 if employed else None
                 self.add("livelihoods", (
-                    self.next_id("livelihoods"), p.id, self.d(self.today - rng.randint(0, 700)), benefits,
-                    (rng.random() < 0.2) if benefits else None, employed, rng.randint(12, 24) if employed else 0,
+                    self.next_id("livelihoods"), p.id, self.d(self.today - self.ri(0, 700)), benefits,
+                    (rng.random() < 0.2) if benefits else None, employed, self.ri(12, 24) if employed else 0,
                     employed, employed or not benefits, in_education, income))
             if age >= 16 and rng.random() < 0.03:
                 self._conviction(p, path)
@@ -704,17 +722,17 @@ class Generator:
     def _conviction(self, person: _P, path: str) -> None:
         rng = self.rng
         sanction = rng.choices(("fine", "prison", "youth_measure"), (85, 8, 7))[0]
-        months = rng.randint(3, 24) if sanction == "prison" else None
+        months = self.ri(3, 24) if sanction == "prison" else None
         self.add("convictions", (
             self.next_id("convictions"), person.id, self.d(self.between(person.entry + 100, self.today - 30)), sanction,
-            rng.choice((10, 15, 20, 30, 40, 60, 90, 120)) if sanction == "fine" else None, months,
+            self.pick((10, 15, 20, 30, 40, 60, 90, 120)) if sanction == "fine" else None, months,
             sanction == "prison" and rng.random() < 0.8, False, rng.random() < 0.02, True,
             path == "duldung" and rng.random() < 0.3, True))
 
     def _school(self, person: _P, *, vocational: bool = False) -> None:
         rng = self.rng
         start = max(person.entry, person.dob + self.years(6))
-        school_end = person.dob + self.years(rng.choice((16, 16, 17, 19)))
+        school_end = person.dob + self.years(self.pick((16, 16, 17, 19)))
         if start >= self.today:
             return
         self.add("school_records", (self.next_id("school_records"), person.id, self.d(start),
@@ -746,7 +764,7 @@ class Generator:
         rng = self.rng
         forced = self.forced.get((office.id, family))
         status = forced.pop() if forced else None
-        received = rng.randint(earliest, latest)
+        received = self.ri(earliest, latest)
         if status is None:
             age = self.today - received
             for max_age, weights in _STATUS_BY_AGE[family]:
@@ -754,10 +772,10 @@ class Generator:
                     status = rng.choices(tuple(weights), tuple(weights.values()))[0]
                     break
         elif self.today - received < _MIN_AGE[status]:
-            received = max(earliest, self.today - _MIN_AGE[status] - rng.randint(0, 200))
+            received = max(earliest, self.today - _MIN_AGE[status] - self.ri(0, 200))
             received = min(received, self.today - _MIN_AGE[status])
         history = self._history(family, status, received)
-        caseworker = rng.choice(office.caseworkers)
+        caseworker = self.pick(office.caseworkers)
         main = self._case_row(person, case_type, status, received, history, caseworker, None)
         for member in co:
             if member.dob + self.years(18) > received or member.married:
@@ -775,9 +793,9 @@ class Generator:
             path = list(main_path[: main_path.index(target) + 1])
         else:
             options = [i for i, s in enumerate(main_path) if target in _transitions(family, s)]
-            path = list(main_path[: rng.choice(options) + 1]) + [target]
+            path = list(main_path[: self.pick(options) + 1]) + [target]
         span = max(1, self.today - received)
-        days = sorted(rng.randint(received, received + min(span, 900)) for _ in range(len(path) - 1))
+        days = sorted(self.ri(received, received + min(span, 900)) for _ in range(len(path) - 1))
         days = [min(day, self.today) for day in days]
         return [(path[0], received)] + list(zip(path[1:], days))
 
@@ -812,7 +830,7 @@ class Generator:
                 pass  # not yet looked at / never submitted
             elif status == "documents_requested" and rng.random() < 0.3:
                 requested_on = docs_requested_on
-                deadline = requested_on + rng.choice((14, 28, 30, 42, 60))
+                deadline = requested_on + self.pick((14, 28, 30, 42, 60))
                 due = deadline if due is None else min(due, deadline)
             else:
                 received_on = self.between(received, docs_requested_on or received)
@@ -821,10 +839,10 @@ class Generator:
                     deadline = requested_on + 30
                     received_on = self.between(requested_on, min(self.today, deadline + 20))
                 if doc_type == "passport":
-                    issued = received_on - rng.randint(30, 3000)
+                    issued = received_on - self.ri(30, 3000)
                     valid_until = issued + (self.years(6) if minor else self.years(10))
                 elif doc_type in ("proof_of_income", "registration_certificate", "pension_insurance"):
-                    issued = received_on - rng.randint(1, 60)
+                    issued = received_on - self.ri(1, 60)
             self.add("case_documents", (self.next_id("case_documents"), case_id, doc_type, True, self.d(requested_on),
                                         self.d(deadline), self.d(received_on), self.d(issued), self.d(valid_until), ""))
         if family is _NAT:
@@ -833,7 +851,7 @@ class Generator:
             if rng.random() < 0.05:
                 reduction = fee.amount_cents // 2
                 reason = "Billigkeit: geringes Einkommen (§ 38 Abs. 4 StAG)"
-            paid = received + rng.randint(3, 40) if status != "received" and rng.random() < 0.9 else None
+            paid = received + self.ri(3, 40) if status != "received" and rng.random() < 0.9 else None
             self.add("fees", (self.next_id("fees"), case_id, fee.legal_basis, fee.amount_cents, reduction, reason,
                               self.d(received + 14), self.d(paid if paid and paid <= self.today else None)))
         checks_from = next((day for s, day in history if s in ("security_checks", "ready_for_decision")), None)
@@ -842,24 +860,24 @@ class Generator:
             for kind in catalog.required_security_checks(case_type, int(age)):
                 answered = None
                 if status != "security_checks" or rng.random() < 0.5:
-                    answered = min(self.today, requested + rng.randint(10, 120))
+                    answered = min(self.today, requested + self.ri(10, 120))
                 result = "pending" if answered is None else ("findings" if rng.random() < 0.02 else "no_findings")
                 self.add("security_checks", (self.next_id("security_checks"), case_id, kind, self.d(requested),
                                              self.d(answered), result, ""))
-        for _ in range(rng.choice((0, 0, 1, 1, 2))):
+        for _ in range(self.pick((0, 0, 1, 1, 2))):
             self.add("notes", (self.next_id("notes"), case_id, caseworker,
-                               self.ts(self.between(received, last_action), rng.randrange(540)),
-                               rng.choice(data.NOTE_TEXTS)))
+                               self.ts(self.between(received, last_action), self.rr(540)),
+                               self.pick(data.NOTE_TEXTS)))
         previous = None
         for step, (step_status, day) in enumerate(history):
             reason = "Antrag eingegangen" if previous is None else ""
             if step_status in _REASONS:
-                reason = rng.choice(_REASONS[step_status])
+                reason = self.pick(_REASONS[step_status])
             self.add("status_changes", (self.next_id("status_changes"), case_id, previous, step_status,
                                         self.ts(day, 10 + step * 7), caseworker, reason))
             previous = step_status
         if due is None and open_case and status != "received" and rng.random() < 0.5:
-            due = last_action + rng.randint(14, 120)  # Wiedervorlage
+            due = last_action + self.ri(14, 120)  # Wiedervorlage
         declared = None
         if family is _NAT and not minor and status not in ("received", "withdrawn"):
             declared = received
@@ -867,8 +885,8 @@ class Generator:
         assigned = caseworker if status != "received" or rng.random() < 0.5 else None
         self.add("cases", (
             case_id, office.id, person.id, file_number, case_type.value, family.value,
-            sort_name(person.family, person.given), status, main.id if main else None, assigned,
-            self.d(received), self.d(decided), outcome, rng.choice(_REASONS[status]) if status in _REASONS else "",
+            _sort_name(person.family, person.given), status, main.id if main else None, assigned,
+            self.d(received), self.d(decided), outcome, self.pick(_REASONS[status]) if status in _REASONS else "",
             self.d(last_action), self.d(due), self.d(declared),
             self.d(declared if declared and declared >= dt.date(2024, 6, 27).toordinal() else None),
             (rng.random() < 0.9) if case_type is CaseType.AUFENTHG_25B and person.children else None,
@@ -906,9 +924,22 @@ def _transitions(family: CaseFamily, status: str) -> tuple[str, ...]:
     return workflow.workflow_for(family).transitions.get(status, ())
 
 
-@functools.lru_cache(maxsize=200_000)
-def _tokens(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted({t[:100] for t in name_tokens(*names)}))
+def _tokens(names: tuple[str, ...]) -> list[str]:
+    """The search tokens of a person's names, as :func:`ebh.cases.service` stores them."""
+    result: set[str] = set()
+    for name in names:
+        if name:
+            result.update(_name_tokens(name))
+    return sorted(result)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t[:100] for t in name_tokens(name))
+
+
+_fold = functools.lru_cache(maxsize=50_000)(fold)
+_sort_name = functools.lru_cache(maxsize=100_000)(sort_name)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -938,6 +969,8 @@ def _variants(origin_key: str, name: str) -> tuple[tuple[str, str], ...]:
 
 
 _ORIGINS = {o.key: o for o in data.ORIGINS}
+_ISO_DATES = {o: dt.date.fromordinal(o).isoformat()
+              for o in range(dt.date(1900, 1, 1).toordinal(), dt.date(2101, 1, 1).toordinal())}
 
 
 # --------------------------------------------------------------------------- loading
@@ -1058,18 +1091,26 @@ def load_demo(persons: int = 300, seed: int = 1, offices: int = 5, *, today: dt.
     generator = Generator(seed, today or dt.date.today(), office_contexts, next_ids, _counters(office_contexts))
     written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
 
-    def flush() -> None:
-        for table, rows in generator.take_rows().items():
+    def write(chunk: dict[str, list[tuple]]) -> None:
+        for table, rows in chunk.items():
             sink.write(table, rows)
             written[table] += len(rows)
 
-    while generator.persons < persons:
-        generator.household(persons - generator.persons)
-        if generator.pending() >= CHUNK_ROWS:
-            flush()
-            if progress:
-                progress(generator.persons, persons)
-    flush()
+    # One writer thread: the database works on a chunk (the drivers release the GIL while it does)
+    # while the next chunk is generated. At most one chunk is in flight; the connection is used by
+    # one thread at a time.
+    with sink, concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
+        in_flight = writer.submit(write, {})
+        while generator.persons < persons:
+            generator.household(persons - generator.persons)
+            if generator.pending() >= CHUNK_ROWS:
+                chunk = generator.take_rows()
+                in_flight.result()
+                in_flight = writer.submit(write, chunk)
+                if progress:
+                    progress(generator.persons, persons)
+        in_flight.result()
+        write(generator.take_rows())
     timings = {"rows": time.perf_counter() - started}
     for index in indexes:
         connection.execute(sa.schema.CreateIndex(index))
@@ -1077,6 +1118,11 @@ def load_demo(persons: int = 300, seed: int = 1, offices: int = 5, *, today: dt.
     for fk in foreign_keys:
         connection.execute(sa.schema.AddConstraint(fk))
     timings["foreign_keys"] = time.perf_counter() - started - timings["rows"] - timings["indexes"]
+    if rebuild:  # planner statistics for the new data (PostgreSQL's autovacuum would do it later)
+        if not sink.postgresql:
+            connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        connection.exec_driver_sql("ANALYZE")
+    timings["analyze"] = time.perf_counter() - started - sum(timings.values())
     if sink.postgresql:
         for table, count in written.items():
             if count:

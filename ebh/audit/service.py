@@ -22,7 +22,7 @@ from ebh.db import utcnow
 from ebh.extensions import db
 
 
-_PENDING_KEY = "ebh_pending_security_events"
+_PENDING_KEY = "ebh_pending_independent_rows"
 
 
 def _client_ip() -> str:
@@ -86,13 +86,8 @@ def record(
 
 
 def record_security_event(actor: Any, action: str, summary: str, *, username: str = "") -> None:
-    """Write an event that must survive the rollback of the failing request.
-
-    In a request the event is kept in ``g`` and written by :func:`write_pending_security_events`
-    after the request's own transaction has ended (on SQLite a second connection cannot write
-    while the request holds the write lock). Outside a request it is written at once.
-    """
-    values = {
+    """Write an event that must survive the rollback of the failing request (see :func:`write_independently`)."""
+    write_independently(AuditEvent.__table__, {
         "at": utcnow(),
         "user_id": getattr(actor, "id", None),
         "office_id": getattr(actor, "office_id", None),
@@ -101,23 +96,31 @@ def record_security_event(actor: Any, action: str, summary: str, *, username: st
         "entity_id": getattr(actor, "id", None),
         "summary": _sanitize(summary if not username else f"{summary} (Benutzername {username})"),
         "ip": _client_ip(),
-    }
+    })
+
+
+def write_independently(table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert a row outside the request's transaction, so that it is kept even if the request fails
+    (security events, login attempts).
+
+    In a request the row is kept in ``g`` and inserted by :func:`write_pending_rows` once the
+    request's own transaction has ended: on SQLite a second connection cannot write while the
+    request holds the write lock, and would wait for itself. Outside a request it is written at once.
+    """
     if has_request_context():
-        g.setdefault(_PENDING_KEY, []).append(values)
+        g.setdefault(_PENDING_KEY, []).append((table, values))
     else:
-        _insert([values])
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(table), [values])
 
 
-def write_pending_security_events() -> None:
-    """Write the security events of this request in a transaction of their own (teardown)."""
+def write_pending_rows() -> None:
+    """Insert the rows of :func:`write_independently` in a transaction of their own (request teardown)."""
     pending = g.pop(_PENDING_KEY, None)
     if pending:
-        _insert(pending)
-
-
-def _insert(rows: list[dict[str, Any]]) -> None:
-    with db.engine.begin() as connection:
-        connection.execute(sa.insert(AuditEvent.__table__), rows)
+        with db.engine.begin() as connection:
+            for table, values in pending:
+                connection.execute(sa.insert(table), [values])
 
 
 def _sanitize(text: str) -> str:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 
-from ebh.audit.service import changes_of, record, record_security_event
+from ebh.audit.service import changes_of, record, record_security_event, write_independently
 from ebh.auth import passwords
 from ebh.auth.access import ADMIN_ROLES, ObjectNotFound, require_role, require_same_office, require_user
 from ebh.auth.models import LoginAttempt, Office, OfficeKind, Role, User, UserSession
@@ -70,8 +70,8 @@ def _is_throttled(username: str, ip: str) -> bool:
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user for these credentials, or None. Raises :class:`LoginThrottled`.
 
-    Attempts are stored in their own transaction so that throttling holds even when the request
-    fails. A throttled attempt is not counted, so a lockout ends when the window has passed.
+    Attempts are stored outside the request's transaction (kept although a failed login answers
+    401 and rolls back). A throttled attempt is not counted, so a lockout ends when the window has passed.
     Unknown usernames cost the same argon2 verification as known ones.
     """
     username = username.strip().lower()[:80]
@@ -85,8 +85,7 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     password_ok = passwords.verify_password(user.password_hash if user else passwords.DUMMY_HASH, password)
     ok = password_ok and user is not None and user.active
-    with db.engine.begin() as connection:
-        connection.execute(sa.insert(LoginAttempt.__table__).values(username=username, at=utcnow(), success=ok, ip=ip))
+    write_independently(LoginAttempt.__table__, {"username": username, "at": utcnow(), "success": ok, "ip": ip})
     if not ok:
         reason = "unbekannter Benutzername" if user is None else (
             "Konto deaktiviert" if password_ok else "falsches Passwort")

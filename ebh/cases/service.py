@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -113,6 +114,18 @@ def _person_child(actor: User, model: type, row_id: int, entity: str) -> Any:
     owner = db.session.get(Person, row.person_id) if row is not None else None
     require_same_office(actor, owner, entity)
     return row
+
+
+def _writes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a service without autoflush: a lazy load in the middle of a change must not flush half of it
+    (that would also hide the change from :func:`changes_of` and the audit log). Services flush explicitly."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with db.session.no_autoflush:
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def _check_version(obj: Any, version: int | str | None, what: str) -> None:
@@ -398,6 +411,7 @@ def _apply_lists(person: Person, aliases: list[tuple[str, str, str]] | None, nat
     return changes
 
 
+@_writes
 def create_person(actor: User, data: Mapping[str, Any]) -> Person:
     """Create a person of the actor's office (names, birth data, address, facts, aliases, nationalities)."""
     _actor(actor)
@@ -417,6 +431,7 @@ def create_person(actor: User, data: Mapping[str, Any]) -> Person:
     return person
 
 
+@_writes
 def update_person(actor: User, person_id: int, data: Mapping[str, Any], version: int | str | None = None) -> Person:
     """Change a person; ``version`` is the row version the form was based on (optimistic locking)."""
     _actor(actor)
@@ -458,6 +473,7 @@ def get_person(actor: User, person_id: int) -> Person:
 # --------------------------------------------------------------------------- family links
 
 
+@_writes
 def add_family_link(actor: User, person_id: int, relative_id: int, relation: Relation | str,
                     same_household: bool = True) -> FamilyLink:
     """Link two persons of the office; the reciprocal link (child ↔ parent, spouse ↔ spouse) is stored too."""
@@ -488,6 +504,7 @@ def add_family_link(actor: User, person_id: int, relative_id: int, relation: Rel
     return link
 
 
+@_writes
 def remove_family_link(actor: User, link_id: int) -> None:
     """Remove a family link and its reciprocal link."""
     _actor(actor)
@@ -631,6 +648,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
 }
 
 
+@_writes
 def add_record(actor: User, person_id: int, kind: str, data: Mapping[str, Any]) -> Any:
     """Add a fact record of ``kind`` (see :data:`RECORD_KINDS`) to a person."""
     _actor(actor)
@@ -648,6 +666,7 @@ def add_record(actor: User, person_id: int, kind: str, data: Mapping[str, Any]) 
     return row
 
 
+@_writes
 def update_record(actor: User, kind: str, record_id: int, data: Mapping[str, Any]) -> Any:
     _actor(actor)
     spec = RECORD_KINDS[kind]
@@ -665,6 +684,7 @@ def update_record(actor: User, kind: str, record_id: int, data: Mapping[str, Any
     return row
 
 
+@_writes
 def delete_record(actor: User, kind: str, record_id: int) -> None:
     _actor(actor)
     spec = RECORD_KINDS[kind]
@@ -685,6 +705,7 @@ def get_record(actor: User, kind: str, record_id: int) -> Any:
     return _person_child(actor, spec.model, record_id, spec.label)
 
 
+@_writes
 def set_livelihood(actor: User, person_id: int, data: Mapping[str, Any]) -> Livelihood:
     """Create or replace the livelihood assessment of a person."""
     _actor(actor)
@@ -826,6 +847,7 @@ def _open_case(actor: User, person: Person, case_type: CaseType, received_on: dt
     return case
 
 
+@_writes
 def create_case(actor: User, person_id: int, case_type: CaseType | str, received_on: dt.date | None = None,
                 assigned_to_id: int | None = None, co_applicant_ids: Iterable[int] = ()) -> Case:
     """Open a case for a person, numbered from the office pattern, with document checklist and fees.
@@ -890,6 +912,7 @@ def get_case(actor: User, case_id: int) -> Case:
     return case
 
 
+@_writes
 def update_case(actor: User, case_id: int, data: Mapping[str, Any], version: int | str | None = None) -> Case:
     """Change the case details (receipt date, declarations, proof of the children's school attendance)."""
     _actor(actor)
@@ -924,6 +947,7 @@ def _save_case(actor: User, case: Case, action: str, summary: str) -> Case:
     return case
 
 
+@_writes
 def assign_case(actor: User, case_id: int, user_id: int | None, version: int | str | None = None) -> Case:
     _actor(actor)
     case = _case(actor, case_id)
@@ -933,6 +957,7 @@ def assign_case(actor: User, case_id: int, user_id: int | None, version: int | s
     return _save_case(actor, case, "assign", f"Fall {case.file_number} zugewiesen")
 
 
+@_writes
 def change_status(actor: User, case_id: int, to_status: str, *, reason: str = "", decided_on: dt.date | None = None,
                   version: int | str | None = None) -> Case:
     """Move a case along its state machine; decisions set decided_on/outcome (refusals need a reason)."""
@@ -971,6 +996,7 @@ def _refresh_due_on(case: Case) -> None:
     case.due_on = min(deadlines) if deadlines else None
 
 
+@_writes
 def add_document(actor: User, case_id: int, document_type: str, remark: str = "") -> CaseDocument:
     """Add a further line to the checklist (beyond the documents the case type requires)."""
     _actor(actor)
@@ -986,6 +1012,7 @@ def add_document(actor: User, case_id: int, document_type: str, remark: str = ""
     return doc
 
 
+@_writes
 def request_document(actor: User, document_id: int, deadline: dt.date | None, requested_on: dt.date | None = None,
                      remark: str | None = None) -> CaseDocument:
     """Request a document from the applicant with a deadline; the case's due date follows the earliest deadline."""
@@ -1013,6 +1040,7 @@ def request_document(actor: User, document_id: int, deadline: dt.date | None, re
     return doc
 
 
+@_writes
 def receive_document(actor: User, document_id: int, received_on: dt.date | None = None,
                      issued_on: dt.date | None = None, valid_until: dt.date | None = None,
                      remark: str | None = None) -> CaseDocument:
@@ -1041,6 +1069,7 @@ def receive_document(actor: User, document_id: int, received_on: dt.date | None 
 # --------------------------------------------------------------------------- fees
 
 
+@_writes
 def add_fee(actor: User, case_id: int, legal_basis: str, amount_cents: int, due_on: dt.date | None = None) -> Fee:
     """Enter a fee by hand: residence cases (the amount and its AufenthV provision come from the caseworker)."""
     _actor(actor)
@@ -1063,6 +1092,7 @@ def add_fee(actor: User, case_id: int, legal_basis: str, amount_cents: int, due_
     return fee
 
 
+@_writes
 def reduce_fee(actor: User, fee_id: int, reduction_cents: int, reason: str) -> Fee:
     """Reduce or waive a fee (§ 38 Abs. 4 StAG: equity or public interest); a reason is required."""
     _actor(actor)
@@ -1084,6 +1114,7 @@ def reduce_fee(actor: User, fee_id: int, reduction_cents: int, reason: str) -> F
     return fee
 
 
+@_writes
 def pay_fee(actor: User, fee_id: int, paid_on: dt.date | None = None) -> Fee:
     _actor(actor)
     fee = _case_child(actor, Fee, fee_id, "Gebühr")
@@ -1101,6 +1132,7 @@ def pay_fee(actor: User, fee_id: int, paid_on: dt.date | None = None) -> Fee:
 # --------------------------------------------------------------------------- security checks
 
 
+@_writes
 def request_security_check(actor: User, case_id: int, kind: str, requested_on: dt.date | None = None) -> SecurityCheck:
     _actor(actor)
     case = _case(actor, case_id)
@@ -1121,6 +1153,7 @@ def request_security_check(actor: User, case_id: int, kind: str, requested_on: d
     return check
 
 
+@_writes
 def answer_security_check(actor: User, check_id: int, result: str, answered_on: dt.date | None = None,
                           remark: str = "") -> SecurityCheck:
     _actor(actor)
@@ -1143,6 +1176,7 @@ def answer_security_check(actor: User, check_id: int, result: str, answered_on: 
 # --------------------------------------------------------------------------- notes and timeline
 
 
+@_writes
 def add_note(actor: User, case_id: int, text: str) -> Note:
     """Append a note; notes are never edited (a correction is a new note)."""
     _actor(actor)

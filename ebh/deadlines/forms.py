@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ebh.cases.forms import GermanDateField
 
@@ -10,7 +11,7 @@ _REASON = _l("Bitte einen Grund angeben.")
 
 
 class WiedervorlageForm(FlaskForm):
-    due_on = GermanDateField(_l("Wiedervorlage am"), validators=[DataRequired(_l("Bitte ein Datum angeben."))])
+    due_on = GermanDateField(_l("Wiedervorlage am"), validators=[InputRequired(_l("Bitte ein Datum angeben."))])
     note = StringField(_l("Anlass (ohne Namen)"), validators=[Optional(), Length(max=200)])
     user_id = SelectField(_l("Erinnern"), coerce=int, validators=[Optional()], validate_choice=True)
     next = HiddenField()
@@ -22,7 +23,7 @@ class DoneForm(FlaskForm):
 
 
 class SnoozeForm(FlaskForm):
-    until = GermanDateField(_l("Zurückstellen bis"), validators=[DataRequired(_l("Bitte ein Datum angeben."))])
+    until = GermanDateField(_l("Zurückstellen bis"), validators=[InputRequired(_l("Bitte ein Datum angeben."))])
     reason = StringField(_l("Grund"), validators=[DataRequired(_REASON), Length(max=500)])
     next = HiddenField()
 
@@ -30,13 +31,14 @@ class SnoozeForm(FlaskForm):
 class EmailModeForm(FlaskForm):
     email_mode = SelectField(
         _l("Erinnerungen per E-Mail"),
-        choices=[("each", _l("einzeln zur Erinnerungszeit")), ("digest", _l("als tägliche Übersicht")),
-                 ("off", _l("keine E-Mails (nur Posteingang und Kalender)"))],
+        choices=lambda: [SelectChoice("each", str(_l("einzeln zur Erinnerungszeit"))),
+                         SelectChoice("digest", str(_l("als tägliche Übersicht"))),
+                         SelectChoice("off", str(_l("keine E-Mails (nur Posteingang und Kalender)")))],
     )
 
 
 class ClosingDayForm(FlaskForm):
-    day = GermanDateField(_l("Schließtag"), validators=[DataRequired(_l("Bitte ein Datum angeben."))])
+    day = GermanDateField(_l("Schließtag"), validators=[InputRequired(_l("Bitte ein Datum angeben."))])
     reason = StringField(_l("Anlass"), validators=[Optional(), Length(max=200)])
 
 

@@ -47,16 +47,14 @@ def _header(text: str) -> str:
     """RFC 2047 encoded words (base64, ≤ 75 characters each) for non-ASCII header text."""
     if text.isascii():
         return text
-    words, piece, size = [], [], 0
-    for char in text:
-        length = len(char.encode())
-        if size + length > 45:
-            words.append("".join(piece))
-            piece, size = [], 0
-        piece.append(char)
-        size += length
-    words.append("".join(piece))
-    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?=" for w in words)
+    data, words = text.encode(), []
+    while data:
+        cut = min(45, len(data))
+        while cut < len(data) and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
+            cut -= 1
+        words.append(f"=?utf-8?b?{base64.b64encode(data[:cut]).decode()}?=")
+        data = data[cut:]
+    return "\r\n ".join(words)
 
 
 def _line(item: ReminderMail) -> str:

@@ -165,9 +165,9 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
         periods[period.person_id].append(period)
     closed_days = closing_days({c.office_id for c in cases})
     settings = _settings()
+    eligible = _eligible_dates(case_ids) if include_rules else {}
 
     specs: dict[int, list[derive.DeadlineSpec]] = {}
-    facts_by_case: dict[int, Any] = {}
     for case in cases:
         is_open = workflow.is_open(case.family, case.status)
         facts = derive.CaseFacts(
@@ -175,9 +175,8 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
             decided_on=case.decided_on, last_office_action_on=case.last_office_action_on,
             bundesland=_bundesland(case.bundesland), closing_days=closed_days.get(case.office_id, frozenset()),
             documents=documents.get(case.id, ()), residence_periods=periods.get(case.person_id, ()),
-            eligible_from=_eligible_from(case.id) if include_rules and is_open else None,
+            eligible_from=eligible.get(case.id),
         )
-        facts_by_case[case.id] = facts
         specs[case.id] = derive.derive(facts, settings)
 
     existing: dict[int, dict[str, Any]] = defaultdict(dict)
@@ -277,17 +276,23 @@ def _bundesland(code: str | None) -> str:
         return calendar.normalize_bundesland(current_app.config["DEFAULT_BUNDESLAND"])
 
 
-def _eligible_from(case_id: int) -> dt.date | None:
-    """The earliest-eligible date from the rules domain, if that domain offers it (optional dependency)."""
+def _eligible_dates(case_ids: Sequence[int]) -> dict[int, dt.date]:
+    """Earliest-eligible dates from the rules domain: the latest stored evaluation of each case (the rules
+    domain re-evaluates on the same signals and its receivers run first). What-if evaluations on another
+    reference date do not count. Without the rules domain there are no such dates."""
     try:
-        from ebh.rules import service as rules_service
+        from ebh.rules.models import Evaluation
     except ImportError:
-        return None
-    function = getattr(rules_service, "earliest_eligible_date", None)
-    if function is None:
-        return None
-    result = function(db.session.get(Case, case_id))
-    return result if isinstance(result, dt.date) else None
+        return {}
+    latest = (
+        sa.select(sa.func.max(Evaluation.id))
+        .where(Evaluation.case_id.in_(case_ids), Evaluation.trigger != "what_if")
+        .group_by(Evaluation.case_id)
+    )
+    rows = db.session.execute(
+        sa.select(Evaluation.case_id, Evaluation.earliest_eligible_date).where(Evaluation.id.in_(latest))
+    )
+    return {case_id: day for case_id, day in rows if day is not None}
 
 
 def _update_case_due_on(session, cases: Sequence[Any]) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
+from ebh.auth.access import CASE_ROLES
 from ebh.auth.models import User
 from ebh.auth.views import safe_next
 from ebh.cases.models import Case
@@ -48,16 +51,12 @@ def _form_errors(form: FlaskForm) -> None:
             flash(f"{field.label.text}: {error}", "error")
 
 
-def _office_users(actor: User) -> list[tuple[int, str]]:
-    import sqlalchemy as sa
-
-    from ebh.auth.access import CASE_ROLES
-
+def _office_users(actor: User) -> list[SelectChoice]:
     users = db.session.scalars(
         sa.select(User).where(User.office_id == actor.office_id, User.active.is_(True), User.role.in_(CASE_ROLES))
         .order_by(User.display_name)
     )
-    return [(u.id, u.display_name) for u in users]
+    return [SelectChoice(u.id, u.display_name) for u in users]
 
 
 def wiedervorlage_form(actor: User, case: Case, formdata: Any = None) -> WiedervorlageForm:

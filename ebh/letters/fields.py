@@ -245,12 +245,14 @@ class Recipient:
         return f"{self.given_names} {self.family_name}".strip()
 
     def address_problem(self) -> str | None:
-        """German reason why no letter can be addressed to this person, or None."""
-        missing = [label for label, value in (("Straße", self.street), ("Postleitzahl", self.postcode),
-                                               ("Ort", self.city)) if not value.strip()]
-        if missing:
-            return f"Anschrift unvollständig (fehlt: {', '.join(missing)})"
-        return None
+        return address_problem(self.street, self.postcode, self.city)
+
+
+def address_problem(street: str | None, postcode: str | None, city: str | None) -> str | None:
+    """German reason why no letter can be addressed, or None."""
+    missing = [label for label, value in (("Straße", street), ("Postleitzahl", postcode), ("Ort", city))
+               if not (value or "").strip()]
+    return f"Anschrift unvollständig (fehlt: {', '.join(missing)})" if missing else None
 
 
 @dataclasses.dataclass

@@ -36,6 +36,8 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
+    """A template problem; ``line`` is the number of the paragraph in the DOCX part (1 = first)."""
+
     file: str
     line: int | None
     message: str
@@ -189,12 +191,14 @@ def _check_docx_cached(path: Path, version: str, declared: frozenset[str], rtl: 
             ast = env.parse(source.xml)
             env.from_string(source.xml)  # also catches unknown filters and tests
         except TemplateSyntaxError as exc:
-            problems.append(Problem(where, exc.lineno, f"Jinja-Syntaxfehler: {exc.message} – „{_line_text(source.xml, exc.lineno)}“"))
+            problems.append(Problem(where, _paragraph(exc.lineno),
+                                    f"Jinja-Syntaxfehler: {exc.message} – „{_line_text(source.xml, exc.lineno)}“"))
             continue
         except TemplateError as exc:
-            problems.append(Problem(where, getattr(exc, "lineno", None), f"Jinja-Fehler: {exc}"))
+            problems.append(Problem(where, _paragraph(getattr(exc, "lineno", None)), f"Jinja-Fehler: {exc}"))
             continue
-        for name, line in placeholder_references(ast):
+        for name, jinja_line in placeholder_references(ast):
+            line = _paragraph(jinja_line)
             if name.startswith("!"):
                 problems.append(Problem(where, line, name[1:]))
             elif name not in BY_NAME:
@@ -215,6 +219,11 @@ def _check_docx_cached(path: Path, version: str, declared: frozenset[str], rtl: 
         except Exception as exc:  # noqa: BLE001 - any failure of the test render is a template problem
             problems.append(Problem(rel, getattr(exc, "lineno", None), f"Probedruck fehlgeschlagen: {exc}"))
     return tuple(problems)
+
+
+def _paragraph(lineno: int | None) -> int | None:
+    """Jinja line → paragraph number: line 1 holds the part's opening tag, line n+1 paragraph n."""
+    return max(1, lineno - 1) if lineno else None
 
 
 def _line_text(xml: str, lineno: int | None) -> str:

@@ -54,7 +54,7 @@ def test_only_admins_manage_users(client, login, office, caseworker, role):
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/users/new").status_code == 403
     assert client.get(f"/admin/users/{caseworker.id}").status_code == 403
-    response = post_form(client, f"/admin/users/{caseworker.id}/disable", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{caseworker.id}/disable", {}, token_from="/account")
     assert response.status_code == 403
     assert _fresh(User, caseworker.id).active
 
@@ -113,7 +113,7 @@ def test_disable_ends_sessions_and_enable_allows_login_again(client, login, admi
     assert _live_sessions(caseworker) == []
     assert victim_client.get("/").status_code == 302
     assert post_form(victim_client, "/login", {"username": "sb1", "password": factories.PASSWORD}).status_code == 401
-    response = post_form(client, f"/admin/users/{caseworker.id}/enable", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{caseworker.id}/enable", {}, token_from="/account")
     assert response.status_code == 302
     assert _fresh(User, caseworker.id).active
     _logged_in_client(client.application, caseworker)
@@ -121,7 +121,7 @@ def test_disable_ends_sessions_and_enable_allows_login_again(client, login, admi
 
 def test_admin_cannot_disable_themselves(client, login, admin):
     login(admin)
-    response = post_form(client, f"/admin/users/{admin.id}/disable", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{admin.id}/disable", {}, token_from="/account")
     assert response.status_code == 400
     assert "nicht selbst deaktivieren" in response.get_data(as_text=True)
     assert _fresh(User, admin.id).active
@@ -131,7 +131,7 @@ def test_reset_password_ends_all_sessions(client, login, admin, caseworker):
     victim_client = _logged_in_client(client.application, caseworker)
     login(admin)
     response = post_form(client, f"/admin/users/{caseworker.id}/password",
-                         {"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD}, token_from="/")
+                         {"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD}, token_from="/account")
     assert response.status_code == 302
     assert victim_client.get("/").status_code == 302
     assert post_form(victim_client, "/login", {"username": "sb1", "password": factories.PASSWORD}).status_code == 401
@@ -141,7 +141,7 @@ def test_reset_password_ends_all_sessions(client, login, admin, caseworker):
 def test_reset_password_policy_error_on_field(client, login, admin, caseworker):
     login(admin)
     response = post_form(client, f"/admin/users/{caseworker.id}/password",
-                         {"password": "sb1-sb1-sb1-sb1", "password_repeat": "sb1-sb1-sb1-sb1"}, token_from="/")
+                         {"password": "sb1-sb1-sb1-sb1", "password_repeat": "sb1-sb1-sb1-sb1"}, token_from="/account")
     assert response.status_code == 400
     assert 'id="password-error">Dieses Passwort ist zu leicht zu erraten' in response.get_data(as_text=True)
 
@@ -158,11 +158,11 @@ def test_admin_lists_and_ends_sessions_of_a_user(client, login, admin, caseworke
         assert row.token_hash not in page
     # End the newer session (the second client's).
     newest = max(sessions, key=lambda r: r.id)
-    response = post_form(client, f"/admin/users/{caseworker.id}/sessions/{newest.id}/end", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{caseworker.id}/sessions/{newest.id}/end", {}, token_from="/account")
     assert response.status_code == 302
     assert second.get("/").status_code == 302
     assert first.get("/").status_code == 200
-    response = post_form(client, f"/admin/users/{caseworker.id}/sessions/end", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{caseworker.id}/sessions/end", {}, token_from="/account")
     assert response.status_code == 302
     assert first.get("/").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
@@ -174,7 +174,7 @@ def test_session_of_another_user_cannot_be_ended_through_a_wrong_user_id(client,
     other = factories.user(office, "sb2")
     login(admin)
     (row,) = _live_sessions(caseworker)
-    response = post_form(client, f"/admin/users/{other.id}/sessions/{row.id}/end", {}, token_from="/")
+    response = post_form(client, f"/admin/users/{other.id}/sessions/{row.id}/end", {}, token_from="/account")
     assert response.status_code == 404
     assert _live_sessions(caseworker)
 
@@ -182,7 +182,7 @@ def test_session_of_another_user_cannot_be_ended_through_a_wrong_user_id(client,
 def test_edit_user_records_the_diff(client, login, admin, caseworker):
     login(admin)
     response = post_form(client, f"/admin/users/{caseworker.id}/edit",
-                         {"display_name": "Sachbearbeiterin Eins", "email": "", "role": "supervisor"}, token_from="/")
+                         {"display_name": "Sachbearbeiterin Eins", "email": "", "role": "supervisor"}, token_from="/account")
     assert response.status_code == 302
     user = _fresh(User, caseworker.id)
     assert user.role is Role.SUPERVISOR and user.display_name == "Sachbearbeiterin Eins"
@@ -193,7 +193,7 @@ def test_edit_user_records_the_diff(client, login, admin, caseworker):
 def test_admin_cannot_change_own_role(client, login, admin):
     login(admin)
     response = post_form(client, f"/admin/users/{admin.id}/edit",
-                         {"display_name": "Admin", "email": "", "role": "caseworker"}, token_from="/")
+                         {"display_name": "Admin", "email": "", "role": "caseworker"}, token_from="/account")
     assert response.status_code == 400
     assert 'id="role-error">Sie können Ihre eigene Rolle nicht ändern.' in response.get_data(as_text=True)
     assert _fresh(User, admin.id).role is Role.ADMIN
@@ -226,7 +226,7 @@ def test_account_page_lists_and_ends_own_sessions(client, login, caseworker):
     page = client.get("/account").get_data(as_text=True)
     assert "diese Sitzung" in page
     other = min(_live_sessions(caseworker), key=lambda r: r.id)
-    response = post_form(client, f"/account/sessions/{other.id}/end", {}, token_from="/")
+    response = post_form(client, f"/account/sessions/{other.id}/end", {}, token_from="/account")
     assert response.status_code == 302
     assert other_device.get("/").status_code == 302
     assert client.get("/").status_code == 200
@@ -237,6 +237,6 @@ def test_own_account_cannot_end_sessions_of_colleagues(client, login, office, ca
     _logged_in_client(client.application, colleague)
     login(caseworker)
     (row,) = _live_sessions(colleague)
-    response = post_form(client, f"/account/sessions/{row.id}/end", {}, token_from="/")
+    response = post_form(client, f"/account/sessions/{row.id}/end", {}, token_from="/account")
     assert response.status_code == 404
     assert _live_sessions(colleague)

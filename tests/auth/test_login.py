@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -243,3 +244,18 @@ def test_login_form_errors_are_german(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Bitte Benutzernamen angeben." in page and "Bitte Passwort angeben." in page
+
+
+def test_login_with_an_expired_session_cookie_does_not_lock_sqlite(client, caseworker, app):
+    """The expired session is marked in the request's transaction; the login attempt is written
+    after it, so SQLite's single writer never waits on itself."""
+    _login(client, caseworker.username)
+    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+    db.session.execute(sa.update(UserSession).values(last_seen_at=utcnow() - idle))
+    db.session.commit()
+    started = time.monotonic()
+    assert _login(client, caseworker.username, WRONG).status_code == 401
+    assert _login(client, caseworker.username).status_code == 302
+    assert time.monotonic() - started < 5
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 3

@@ -201,3 +201,21 @@ def test_case_page_renders_panels_of_other_domains(client, login, supervisor, se
     login(supervisor)
     page = client.get(f"/cases/{setup[1].id}").get_data(as_text=True)
     assert 'data-testid="panel-audit"' in page
+
+
+def test_writes_through_the_web_are_audited_with_their_changes(client, login, caseworker, setup):
+    person, case = setup
+    login(caseworker)
+    url = f"/cases/{case.id}"
+    assert post_form(client, f"{url}/status", {"to_status": "in_review", "version": case.version},
+                     token_from=url).status_code == 302
+    edit = f"/persons/{person.id}/edit"
+    assert post_form(client, edit, {"family_name": "Müller", "given_names": "Jana", "city": "Bonn", "sex": "x",
+                                    "preferred_language": "de", "date_of_birth": "1988-04-02",
+                                    "version": person.version}).status_code == 302
+    events = _db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.in_(["status", "update"]))).all()
+    status = next(e for e in events if e.action == "status")
+    assert status.case_id == case.id and status.changes["status"] == ["received", "in_review"]
+    update = next(e for e in events if e.entity == "person")
+    assert update.changes["city"] == ["", "Bonn"] and "family_name" not in update.changes
+    assert _fresh(Person, person.id).city == "Bonn"

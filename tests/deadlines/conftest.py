@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.parser
 import email.policy
 import threading
 import time
@@ -18,7 +19,8 @@ class Sink:
     """Collects every message the SMTP server accepts (envelope recipients and the parsed message)."""
 
     def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
+        #: Raw messages as received; parsing happens lazily in the test thread (the server must be fast).
+        self.raw: list[bytes] = []
         self.recipients: list[list[str]] = []
         self.lock = threading.Lock()
         #: Recipient addresses the server refuses with 550.
@@ -31,9 +33,8 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.messages.append(message)
+            self.raw.append(envelope.original_content)
             self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
@@ -54,12 +55,25 @@ class SmtpServer:
             self.controller = None
 
     @property
-    def messages(self):
-        return self.sink.messages
+    def count(self) -> int:
+        return len(self.sink.raw)
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        with self.sink.lock:
+            raw = list(self.sink.raw)
+        return [email.message_from_bytes(r, policy=email.policy.default) for r in raw]
+
+    def message_ids(self) -> list[str]:
+        """Message-ID headers only (fast header parse, for thousands of mails)."""
+        parser = email.parser.BytesHeaderParser()
+        with self.sink.lock:
+            raw = list(self.sink.raw)
+        return [parser.parsebytes(r)["Message-ID"] for r in raw]
 
     def wait_for(self, count: int, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
-        while len(self.sink.messages) < count and time.monotonic() < deadline:
+        while self.count < count and time.monotonic() < deadline:
             time.sleep(0.02)
 
 

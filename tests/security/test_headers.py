@@ -1,9 +1,12 @@
 """Security headers on every response, cookie flags, production-only settings, error pages."""
 from __future__ import annotations
 
-import pytest
+import re
 
-from ebh import create_app
+import pytest
+from flask import request
+
+from ebh import create_app, web
 from ebh.config import DEFAULT_SECRET_KEY, ConfigError
 from tests import factories
 from tests.conftest import IsolatedClient, post_form
@@ -41,6 +44,7 @@ def test_headers_on_every_get_route_logged_in(app, client, login, office):
 )
 def test_headers_on_anonymous_and_error_responses(client, method, url):
     response = client.open(url, method=method)
+    response.close()
     assert_security_headers(response, f"{method} {url} -> {response.status_code}")
     if "static/.." in url:
         assert response.status_code == 404
@@ -84,46 +88,40 @@ def test_production_refuses_default_key_from_environment(database_url, tmp_path,
 def test_production_sets_hsts_and_host_prefixed_secure_cookie(database_url, tmp_path, caseworker):
     production = _app(database_url, tmp_path, ENV="production", SECRET_KEY=PRODUCTION_KEY)
     client = production.test_client()
-    page = client.get("/login", base_url="https://ebh.example")
+    https = {"base_url": "https://ebh.example", "headers": {"Referer": "https://ebh.example/login"}}
+    page = client.get("/login", **https)
     assert_security_headers(page, "production login")
     hsts = page.headers["Strict-Transport-Security"]
     assert "includeSubDomains" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000
-    response = post_form(client, "/login", {"username": caseworker.username, "password": factories.PASSWORD},
-                         base_url="https://ebh.example")
+    assert page.headers["Set-Cookie"].startswith("__Host-ebh=")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": caseworker.username, "password": factories.PASSWORD,
+                                           "csrf_token": token}, **https)
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-ebh=")
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
         assert flag in cookie
     assert "Domain=" not in cookie
+    assert client.get("/account", **https).status_code == 200
 
 
-def test_trusted_proxy_sets_the_client_address(database_url, tmp_path, caseworker):
+def test_trusted_proxy_sets_the_client_address(database_url, tmp_path):
     """Behind one reverse proxy the forwarded address is used for throttling and the audit log."""
     proxied = _app(database_url, tmp_path, ENV="testing", SECRET_KEY="x", TRUSTED_PROXIES=1)
-    client = proxied.test_client()
-    with proxied.test_request_context("/", environ_base={"REMOTE_ADDR": "10.0.0.1"},
-                                      headers={"X-Forwarded-For": "203.0.113.7"}):
-        pass
-    response = client.get("/health", headers={"X-Forwarded-For": "203.0.113.7"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
-    assert response.status_code == 200
-    seen: list[str] = []
+    seen: list[str | None] = []
 
     @proxied.route("/whoami-test")
-    def _whoami():  # pragma: no cover - only reachable in this test
-        from flask import request
-
+    def whoami_test():
         seen.append(request.remote_addr)
         return "x"
 
-    from ebh import web
-
-    web.PUBLIC_ENDPOINTS.add("_whoami")
+    web.PUBLIC_ENDPOINTS.add("whoami_test")
     try:
-        client.get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        proxied.test_client().get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.7"},
+                                  environ_base={"REMOTE_ADDR": "10.0.0.1"})
     finally:
-        web.PUBLIC_ENDPOINTS.discard("_whoami")
+        web.PUBLIC_ENDPOINTS.discard("whoami_test")
     assert seen == ["203.0.113.7"]
 
 
