@@ -111,7 +111,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from ebh import create_app
-    from ebh.cases.models import Case
     from ebh.extensions import db
     from ebh.rules import bulk, engine
     from ebh.rules.expr import VEnv
@@ -140,11 +139,14 @@ def main() -> None:
     criteria = sum(len(v.criteria) for v in versions.values())
     with app.app_context():
         session = db.session
-        max_id = session.execute(sa.select(sa.func.max(Case.id))).scalar()
         started = time.perf_counter()
-        for lo in range(1, max_id + 1, args.chunk):
+        chunks = bulk.iter_chunks(session, office_id=None, cases=sa.true(), chunk=args.chunk)
+        while True:
             t0 = time.perf_counter()
-            chunk = bulk.load_cases(session, sa.and_(Case.id >= lo, Case.id < lo + args.chunk))
+            try:
+                _, chunk = next(chunks)  # the persons' cases, each with the person's data
+            except StopIteration:
+                break
             t1 = time.perf_counter()
             facts = derive(chunk.batch, AS_OF)
             t2 = time.perf_counter()

@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_IP": 50,
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
     "TRUSTED_PROXIES": 0,
+    # argon2id password hashing cost; production refuses less than the OWASP minimum (19 MiB, 2 passes).
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_KIB": 65536,
+    "ARGON2_PARALLELISM": 2,
     "PAGE_SIZE": 25,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SOFFICE": "soffice",
@@ -109,4 +113,6 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
             "in production mode. Set EBH_SECRET_KEY to a long random value "
             "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+    if settings["ENV"] == "production" and (settings["ARGON2_MEMORY_KIB"] < 19456 or settings["ARGON2_TIME_COST"] < 2):
+        raise ConfigError("EBH_ARGON2_MEMORY_KIB must be at least 19456 and EBH_ARGON2_TIME_COST at least 2 in production.")
     return settings

@@ -241,11 +241,12 @@ class Generator:
         self.cases = 0
         #: ``d(ordinal)`` → ISO date string (None stays None); a dict lookup is the cheapest conversion.
         self.d: Callable[[int | None], str | None] = _ISO_DATES.get
-        # The first cases of every office and family walk through all statuses, so each shows up.
-        self.forced = {(o.id, f): list(reversed([s.key for s in workflow.workflow_for(f).statuses]))
-                       for o in offices for f in o.families}
-        self._showcase_types = [CaseType.STAG_8, CaseType.STAG_9, CaseType.AUFENTHG_25A, CaseType.AUFENTHG_104C]
-        self._force_104c = self._force_stag9 = False
+        # The first cases of each family walk through all statuses, so each shows up even in a small demo.
+        self.forced = {f: list(reversed([s.key for s in workflow.workflow_for(f).statuses])) for f in CaseFamily}
+        self._showcase_types = [CaseType.STAG_8, CaseType.STAG_9, CaseType.AUFENTHG_25A, CaseType.AUFENTHG_25B,
+                                CaseType.AUFENTHG_104C]
+        self._force_variant: str | None = None
+        self._force_stag9 = self._force_case = False
 
     # -- small helpers -------------------------------------------------------------------------
 
@@ -291,17 +292,26 @@ class Generator:
         origin = data.ORIGINS[bisect.bisect(self.origin_cum, rng.random() * self.origin_cum[-1])]
         paths = origin.paths
         path = rng.choices(tuple(paths), tuple(paths.values()))[0]
-        if self._showcase_types and office is self.offices[0]:
-            path = self._showcase_path(path)
+        if office is self.offices[0] and (self._showcase_types or self.forced[_NAT] or self.forced[_RES]):
+            path = self._showcase_path() or path
         getattr(self, f"_path_{path}")(office, origin, limit)
 
-    def _showcase_path(self, path: str) -> str:
-        """The first households of the first office cover the rarer case types."""
+    def _showcase_path(self) -> str | None:
+        """The first households of the first office cover the rarer case types and every status."""
+        families = self.offices[0].families
+        if not self._showcase_types:
+            self._force_case = True
+            if self.forced[_RES] and _RES in families:
+                return "young"
+            if self.forced[_NAT] and _NAT in families:
+                return "settled"
+            self._force_case = False
+            return None
         wanted = self._showcase_types.pop()
-        self._force_104c = wanted is CaseType.AUFENTHG_104C
+        self._force_variant = {CaseType.AUFENTHG_104C: "104c", CaseType.AUFENTHG_25B: "25b"}.get(wanted)
         self._force_stag9 = wanted is CaseType.STAG_9
-        return {CaseType.STAG_8: "settled_stag8", CaseType.STAG_9: "spouse_of_german",
-                CaseType.AUFENTHG_25A: "young", CaseType.AUFENTHG_104C: "duldung"}[wanted]
+        return {CaseType.STAG_8: "settled_stag8", CaseType.STAG_9: "spouse_of_german", CaseType.AUFENTHG_25A: "young",
+                CaseType.AUFENTHG_25B: "duldung", CaseType.AUFENTHG_104C: "duldung"}[wanted]
 
     def _person(self, office: _Office, origin: data.Origin, sex: str, dob: int, entry: int, *,
                 family: str | None = None, birth_name: str = "", married: bool = False,
@@ -456,7 +466,7 @@ class Generator:
             switch = p.entry + self.ri(self.years(3), self.years(8))
             self._periods(p, [(p.entry, *first), (switch, self.pick(("settlement_permit", "settlement_permit",
                                                                          "eu_long_term")), "")], valid=False)
-        self._naturalization(main, 1.0 if stag8 else 0.45,
+        self._naturalization(main, 1.0 if stag8 else 0.6,
                              CaseType.STAG_8 if stag8 or rng.random() < 0.08 else CaseType.STAG_10)
         self._records(main, "settled")
 
@@ -494,7 +504,7 @@ class Generator:
             else:
                 steps.append((p.entry + self.ri(self.years(5), self.years(10)), "settlement_permit", "§ 9 AufenthG"))
             self._periods(p, steps, valid=False)
-        self._naturalization(main, 0.35, CaseType.STAG_10)
+        self._naturalization(main, 0.4, CaseType.STAG_10)
         self._records(main, "settled_worker")
 
     def _path_asylum_recognized(self, office: _Office, origin: data.Origin, limit: int) -> None:
@@ -514,7 +524,7 @@ class Generator:
                 steps = [(p.entry, "gestattung", "§ 55 AsylG"), (granted, "residence_permit", protection)]
             steps.append((max(settled, p.entry + 1), "settlement_permit", "§ 26 Abs. 3 AufenthG"))
             self._periods(p, steps, valid=True)
-        self._naturalization(main, 0.55, CaseType.STAG_10, earliest=entry + self.years(5))
+        self._naturalization(main, 0.65, CaseType.STAG_10, earliest=entry + self.years(5))
         self._records(main, "asylum_recognized")
 
     def _path_duldung(self, office: _Office, origin: data.Origin, limit: int) -> None:
@@ -523,9 +533,9 @@ class Generator:
         dob = self._adult_dob(1965, 2004)
         entry = self._entry(dob, dt.date(2012, 1, 1).toordinal(), dt.date(2019, 12, 31).toordinal(), min_age=16)
         variant = rng.choices(("104c", "25b", "60b", "60d", "plain"), (30, 30, 15, 10, 15))[0]
-        if self._force_104c:
-            variant, self._force_104c = "104c", False
-            entry = min(entry, dt.date(2016, 6, 1).toordinal())
+        if self._force_variant:
+            variant, self._force_variant = self._force_variant, None
+            entry = min(entry, dt.date(2016, 6, 1).toordinal())  # § 104c: 5 years by 31.10.2022
         facts: dict[str, Any] = {}
         if variant == "60b":
             facts = {"identity_clarified": False, "removal_prevented_by_own_deception": rng.random() < 0.5}
@@ -605,7 +615,7 @@ class Generator:
         for p in self._members(main)[1:]:
             self._periods(p, [(max(p.entry, studies_end), "residence_permit", "§ 30 AufenthG" if p.married
                                else "§ 32 AufenthG")], valid=True)
-        self._naturalization(main, 0.5, CaseType.STAG_10, earliest=entry + self.years(5))
+        self._naturalization(main, 0.6, CaseType.STAG_10, earliest=entry + self.years(5))
         self._records(main, "student")
 
     def _path_eu_citizen(self, office: _Office, origin: data.Origin, limit: int) -> None:
@@ -621,7 +631,7 @@ class Generator:
                 steps.append((p.entry, "residence_permit", "§ 18 AufenthG"))
             steps.append((max(p.entry, eu_from), "eu_free_movement", "§ 2 Abs. 2 FreizügG/EU"))
             self._periods(p, steps, valid=False)
-        self._naturalization(main, 0.3, CaseType.STAG_10, earliest=entry + self.years(5))
+        self._naturalization(main, 0.4, CaseType.STAG_10, earliest=entry + self.years(5))
         self._records(main, "eu_citizen")
 
     def _path_spouse_of_german(self, office: _Office, origin: data.Origin, limit: int) -> None:
@@ -636,7 +646,7 @@ class Generator:
         steps = [(entry, "visa", "§ 6 AufenthG"), (entry + 90, "residence_permit", "§ 28 Abs. 1 S. 1 Nr. 1 AufenthG"),
                  (settled, "settlement_permit", "§ 28 Abs. 2 AufenthG")]
         self._periods(person, [s for s in steps if s[0] < self.today], valid=True)
-        self._naturalization(person, 1.0 if self._force_stag9 else 0.55, CaseType.STAG_9,
+        self._naturalization(person, 1.0 if self._force_stag9 else 0.6, CaseType.STAG_9,
                              earliest=max(entry + self.years(3), married + self.years(2)))
         self._force_stag9 = False
         self._records(person, "spouse_of_german")
@@ -747,8 +757,9 @@ class Generator:
 
     def _naturalization(self, main: _P, share: float, case_type: CaseType, *, earliest: int | None = None) -> None:
         """Maybe a naturalization case for the main person, with the spouse and minor children as co-applicants."""
-        if self.rng.random() >= share:
+        if not self._force_case and self.rng.random() >= share:
             return
+        self._force_case = False
         earliest = max(earliest or main.entry + self.years(6), dt.date(2016, 1, 4).toordinal(),
                        main.dob + self.years(18))
         co = [p for p in self._members(main)[1:] if self.rng.random() < 0.8]
@@ -762,7 +773,7 @@ class Generator:
         if family not in office.families or earliest > latest:
             return None
         rng = self.rng
-        forced = self.forced.get((office.id, family))
+        forced = self.forced[family]
         status = forced.pop() if forced else None
         received = self.ri(earliest, latest)
         if status is None:

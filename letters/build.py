@@ -150,10 +150,15 @@ def _setup(doc, title: str) -> None:
     props.subject = props.comments = props.keywords = props.category = ""
     props.created = props.modified = FIXED_TIME
     props.revision = 1
+    # Drop python-docx's default-template ballast: a thumbnail of an empty page and the 430 kB
+    # Word 2010 "stylesWithEffects" part (every letter would carry it).
     package = doc.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del package.rels[rel_id]
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rel_id]
 
 
 def build_document(template_id: str, language: str) -> bytes:
@@ -242,6 +247,8 @@ def manifest_text(template_id: str, languages: list[str], placeholders: set[str]
         f"letter_type = {_toml_string(manifest['letter_type'])}",
         f"legal_basis = {_toml_string(manifest['legal_basis'])}",
         f"requires_case = {'true' if manifest['requires_case'] else 'false'}",
+        *([f"eligibility_basis = {_toml_string(manifest['eligibility_basis'])}"]
+          if manifest.get("eligibility_basis") else []),
         "case_types = [" + ", ".join(_toml_string(c) for c in manifest["case_types"]) + "]",
         "languages = [" + ", ".join(_toml_string(lang) for lang in languages) + "]",
         "placeholders = [",

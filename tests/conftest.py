@@ -77,6 +77,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
             "DATABASE_URL": database_url,
             "DATA_DIR": str(instance / "data"),
             "SMTP_PORT": 1,  # nothing listens there: tests that send mail start their own SMTP server
+            "ARGON2_TIME_COST": 1,  # cheap password hashing: logins are part of many tests
+            "ARGON2_MEMORY_KIB": 8192,
         },
         instance_path=instance,
     )

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-_HASHER = PasswordHasher(time_cost=3, memory_cost=2**16, parallelism=2, type=Type.ID)
+#: argon2id cost (time, memory KiB, parallelism) unless the app config says otherwise (ARGON2_*).
+#: 64 MiB and 3 passes is above the OWASP minimum (19 MiB, 2 passes); tests configure cheaper ones.
+DEFAULT_COST = (3, 64 * 1024, 2)
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -43,20 +46,41 @@ def check_policy(password: str, username: str = "", context_words: tuple[str, ..
         raise PasswordPolicyError(_("Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."))
 
 
+def _cost() -> tuple[int, int, int]:
+    if not has_app_context():
+        return DEFAULT_COST
+    config = current_app.config
+    return (config.get("ARGON2_TIME_COST", DEFAULT_COST[0]), config.get("ARGON2_MEMORY_KIB", DEFAULT_COST[1]),
+            config.get("ARGON2_PARALLELISM", DEFAULT_COST[2]))
+
+
+@functools.cache
+def _hasher_for(cost: tuple[int, int, int]) -> PasswordHasher:
+    time_cost, memory_cost, parallelism = cost
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID)
+
+
+@functools.cache
+def _dummy_hash_for(cost: tuple[int, int, int]) -> str:
+    return _hasher_for(cost).hash("dummy-password-for-timing")
+
+
+def dummy_hash() -> str:
+    """A valid hash to verify against when the user does not exist, so timing does not reveal usernames."""
+    return _dummy_hash_for(_cost())
+
+
 def needs_rehash(password_hash: str) -> bool:
-    return _HASHER.check_needs_rehash(password_hash)
+    """True if the hash was made with other parameters than configured (it is renewed at the next login)."""
+    return _hasher_for(_cost()).check_needs_rehash(password_hash)
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _hasher_for(_cost()).hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash, password)
+        return _hasher_for(_cost()).verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-#: A valid hash to verify against when the user does not exist, so timing does not reveal usernames.
-DUMMY_HASH = _HASHER.hash("dummy-password-for-timing")

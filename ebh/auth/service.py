@@ -83,7 +83,7 @@ def authenticate(username: str, password: str) -> User | None:
             _("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.")
         )
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    password_ok = passwords.verify_password(user.password_hash if user else passwords.DUMMY_HASH, password)
+    password_ok = passwords.verify_password(user.password_hash if user else passwords.dummy_hash(), password)
     ok = password_ok and user is not None and user.active
     write_independently(LoginAttempt.__table__, {"username": username, "at": utcnow(), "success": ok, "ip": ip})
     if not ok:

@@ -29,6 +29,8 @@ from ebh.cases.names import fold
 from ebh.extensions import db
 
 COUNT_CAP = 1000
+#: Up to this many matching persons a name search starts from the persons; beyond, from the sorted index.
+FEW_PERSONS = 1000
 MAX_PAGE = 10_000
 SORTS = {
     # key: (label, default descending)
@@ -62,7 +64,8 @@ class CaseQuery:
     #: A user id, or "none" for unassigned cases.
     assigned_to: str = ""
     overdue: bool = False
-    sort: str = "received"
+    #: A key of SORTS; "" = by due date for the overdue filter, else by receipt.
+    sort: str = ""
     #: "asc", "desc" or "" for the sort's default direction.
     direction: str = ""
     page: int = 1
@@ -144,10 +147,32 @@ def open_clause() -> Any:
     )
 
 
-def _filtered(actor: User, query: CaseQuery, parsed: ParsedQuery) -> sa.Select:
+def _persons_named(office_id: int, names: list[str]) -> Any:
+    """Person ids matching every name token: one covering-index range per token, intersected once."""
+    selects = [_name_filter(office_id, token) for token in names]
+    return selects[0] if len(selects) == 1 else sa.intersect(*selects)
+
+
+def _common_name(office_id: int, parsed: ParsedQuery) -> bool:
+    """True if the name tokens match more than :data:`FEW_PERSONS` persons (a cheap, capped index count)."""
+    if not parsed.name_tokens:
+        return False
+    limited = sa.select(sa.literal_column("1")).select_from(
+        _persons_named(office_id, parsed.name_tokens).subquery()).limit(FEW_PERSONS + 1).subquery()
+    return (db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0) > FEW_PERSONS
+
+
+def _filtered(actor: User, query: CaseQuery, parsed: ParsedQuery, *, scan_sorted: bool = False) -> sa.Select:
+    """The filtered case query.
+
+    ``scan_sorted`` (for names that match many persons): ``person_id + 0`` keeps the database from driving
+    the query through ``ix_cases_person_id`` (thousands of lookups, then a sort); it reads the index of the
+    sort order instead and stops after one page of matches.
+    """
     stmt = sa.select(Case).join(Case.person).where(Case.office_id == actor.office_id)
-    for token in parsed.name_tokens:
-        stmt = stmt.where(Case.person_id.in_(_name_filter(actor.office_id, token)))
+    person_column = (Case.person_id + 0) if scan_sorted else Case.person_id
+    if parsed.name_tokens:
+        stmt = stmt.where(person_column.in_(_persons_named(actor.office_id, parsed.name_tokens)))
     if parsed.file_number:
         stmt = stmt.where(_prefix_range(Case.file_number, parsed.file_number))
     if parsed.date_of_birth:
@@ -187,8 +212,7 @@ def _order(query: CaseQuery) -> list[Any]:
         return [d(Case.sort_name), d(Case.id)]
     if query.sort == "status":
         return [d(Case.status), d(Case.received_on), d(Case.id)]
-    # Cases without a due date come last in both directions.
-    return [Case.due_on.is_(None), d(Case.due_on), d(Case.id)]
+    return [d(Case.due_on), d(Case.id)]  # only for rows with a due date, see _due_page
 
 
 def search_cases(actor: User, query: CaseQuery) -> Page:
@@ -197,15 +221,18 @@ def search_cases(actor: User, query: CaseQuery) -> Page:
     page = min(max(1, int(query.page or 1)), MAX_PAGE)
     per_page = min(max(1, int(query.per_page or 25)), 100)
     parsed = parse_query(query.q or "")
+    if not query.sort:
+        query = dataclasses.replace(query, sort="due" if query.overdue else "received")
     base = _filtered(actor, query, parsed)
-    rows = list(
-        db.session.scalars(
-            base.options(contains_eager(Case.person), joinedload(Case.assigned_to))
-            .order_by(*_order(query))
-            .offset((page - 1) * per_page)
-            .limit(per_page + 1)
-        ).unique()
-    )
+    # Sorting by name: the matches of a name search cluster in the name index, so start from the persons.
+    scan_sorted = query.sort != "name" and _common_name(actor.office_id, parsed)
+    ordered = _filtered(actor, query, parsed, scan_sorted=scan_sorted)
+    ordered = ordered.options(contains_eager(Case.person), joinedload(Case.assigned_to)).order_by(*_order(query))
+    offset = (page - 1) * per_page
+    if query.sort == "due":
+        rows = _due_page(base, ordered, offset, per_page + 1)
+    else:
+        rows = list(db.session.scalars(ordered.offset(offset).limit(per_page + 1)).unique())
     has_next = len(rows) > per_page
     items = rows[:per_page]
     if page == 1 and not has_next:
@@ -221,6 +248,20 @@ def search_cases(actor: User, query: CaseQuery) -> Page:
     return Page(items, page, per_page, has_next, total, capped)
 
 
+def _due_page(base: sa.Select, ordered: sa.Select, offset: int, limit: int) -> list[Case]:
+    """Sort by due date with undated cases last, in two index-friendly parts (no ``due_on IS NULL`` sort key)."""
+    dated = list(db.session.scalars(ordered.where(Case.due_on.is_not(None)).offset(offset).limit(limit)).unique())
+    if len(dated) == limit:
+        return dated
+    if dated:
+        skip = 0
+    else:
+        counted = base.with_only_columns(Case.id).where(Case.due_on.is_not(None)).order_by(None).subquery()
+        skip = offset - (db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0)
+    undated = ordered.where(Case.due_on.is_(None)).order_by(None).order_by(Case.id.desc())
+    return dated + list(db.session.scalars(undated.offset(max(0, skip)).limit(limit - len(dated))).unique())
+
+
 def search_persons(actor: User, q: str, limit: int = 10) -> list[Person]:
     """Persons of the office whose names (or date of birth) match ``q``, e.g. to open a first case."""
     require_role(actor, *CASE_ROLES)
@@ -228,8 +269,8 @@ def search_persons(actor: User, q: str, limit: int = 10) -> list[Person]:
     if not parsed.name_tokens and not parsed.date_of_birth:
         return []
     stmt = sa.select(Person).where(Person.office_id == actor.office_id)
-    for token in parsed.name_tokens:
-        stmt = stmt.where(Person.id.in_(_name_filter(actor.office_id, token)))
+    if parsed.name_tokens:
+        stmt = stmt.where(Person.id.in_(_persons_named(actor.office_id, parsed.name_tokens)))
     if parsed.date_of_birth:
         stmt = stmt.where(Person.date_of_birth == parsed.date_of_birth)
     return list(db.session.scalars(stmt.order_by(Person.family_name, Person.given_names, Person.id).limit(limit)))

@@ -99,7 +99,7 @@ def index() -> Any:
     query = CaseQuery(
         q=args.get("q", "")[:200], status=args.get("status", ""), case_type=args.get("case_type", ""),
         assigned_to=args.get("assigned_to", ""), overdue=args.get("overdue") == "1",
-        sort=args.get("sort", "received"), direction=args.get("direction", ""),
+        sort=args.get("sort", ""), direction=args.get("direction", ""),
         page=args.get("page", 1, type=int) or 1, per_page=current_app.config["PAGE_SIZE"],
     )
     persons: list[Any] = []

@@ -21,11 +21,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from flask import current_app
 from sqlalchemy import orm
 from sqlalchemy.orm import attributes
 
 from ebh.audit import service as audit
+from ebh.audit.models import AuditEvent
 from ebh.auth.access import CASE_ROLES, require_role, require_same_office
 from ebh.auth.models import Office, Role, User
 from ebh.cases import workflow
@@ -115,6 +117,15 @@ def iter_case_id_chunks(office_id: int | None = None, chunk: int = CHUNK) -> Ite
         last = ids[-1]
 
 
+def _in(column: Any, ids: Iterable[int]) -> Any:
+    """``column IN ids``; on PostgreSQL ``column = ANY(:array)`` with one parameter (an expanded IN list of
+    thousands of parameters costs more to build and parse than the query takes to run)."""
+    ids = list(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _settings() -> derive.Settings:
     config = current_app.config
     return derive.Settings(
@@ -141,7 +152,7 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
                   Case.decided_on, Case.last_office_action_on, Case.assigned_to_id, Case.due_on,
                   Case.file_number, Office.bundesland)
         .join(Office, Office.id == Case.office_id)
-        .where(Case.id.in_(case_ids))
+        .where(_in(Case.id, case_ids))
     ).all()
     if not cases:
         return stats
@@ -149,7 +160,7 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
     for doc in session.execute(
         sa.select(CaseDocument.id, CaseDocument.case_id, CaseDocument.document_type, CaseDocument.requested_on,
                   CaseDocument.deadline, CaseDocument.received_on, CaseDocument.issued_on, CaseDocument.valid_until)
-        .where(CaseDocument.case_id.in_(case_ids))
+        .where(_in(CaseDocument.case_id, case_ids))
         .order_by(CaseDocument.id)
     ):
         documents[doc.case_id].append(doc)
@@ -158,7 +169,7 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
     for period in session.execute(
         sa.select(ResidencePeriod.id, ResidencePeriod.person_id, ResidencePeriod.status, ResidencePeriod.end_date,
                   ResidencePeriod.valid_until)
-        .where(ResidencePeriod.person_id.in_(person_ids), ResidencePeriod.end_date.is_(None),
+        .where(_in(ResidencePeriod.person_id, person_ids), ResidencePeriod.end_date.is_(None),
                ResidencePeriod.valid_until.is_not(None))
         .order_by(ResidencePeriod.id)
     ):
@@ -184,7 +195,7 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
         sa.select(Deadline.id, Deadline.case_id, Deadline.source_key, Deadline.kind, Deadline.due_on, Deadline.event_on,
                   Deadline.status, Deadline.done_by_id, Deadline.user_id, Deadline.label, Deadline.legal_basis,
                   Deadline.problem)
-        .where(Deadline.case_id.in_(case_ids))
+        .where(_in(Deadline.case_id, case_ids))
     ):
         existing[row.case_id][row.source_key] = row
 
@@ -253,12 +264,27 @@ def _recompute_chunk(session, case_ids: list[int], actor: User | None, now: dt.d
 
     stats.reminders_created, stats.reminders_cancelled = sync_reminders_for_cases(case_ids, now=now)
     _update_case_due_on(session, cases)
-    for case in cases:
-        if case_changes.get(case.id):
-            audit.record(actor, "update", "deadline", None, case_id=case.id, office_id=case.office_id,
-                         summary=f"Fristen neu berechnet (Akte {case.file_number})",
-                         changes=case_changes[case.id])
+    _audit_recompute(actor, cases, case_changes, now)
     return stats
+
+
+def _audit_recompute(actor: User | None, cases: Sequence[Any], case_changes: dict[int, dict[str, list[Any]]],
+                     now: dt.datetime) -> None:
+    """One audit event per case whose deadlines changed (it shows in the case timeline). A user's change goes
+    through :func:`ebh.audit.service.record`; the nightly system job writes its events in one bulk insert."""
+    changed = [case for case in cases if case_changes.get(case.id)]
+    if actor is not None:
+        for case in changed:
+            audit.record(actor, "update", "deadline", None, case_id=case.id, person_id=case.person_id,
+                         office_id=case.office_id, summary=f"Fristen neu berechnet (Akte {case.file_number})",
+                         changes=case_changes[case.id])
+    elif changed:
+        db.session.execute(sa.insert(AuditEvent.__table__), [
+            {"at": now, "user_id": None, "office_id": case.office_id, "action": "update", "entity": "deadline",
+             "entity_id": None, "case_id": case.id, "person_id": case.person_id, "ip": "",
+             "summary": f"Fristen neu berechnet (Akte {case.file_number})", "changes": case_changes[case.id]}
+            for case in changed
+        ])
 
 
 def _change_text(status: Any, due_on: dt.date | None) -> str:
@@ -286,7 +312,7 @@ def _eligible_dates(case_ids: Sequence[int]) -> dict[int, dt.date]:
         return {}
     latest = (
         sa.select(sa.func.max(Evaluation.id))
-        .where(Evaluation.case_id.in_(case_ids), Evaluation.trigger != "what_if")
+        .where(_in(Evaluation.case_id, case_ids), Evaluation.trigger != "what_if")
         .group_by(Evaluation.case_id)
     )
     rows = db.session.execute(
@@ -300,7 +326,7 @@ def _update_case_due_on(session, cases: Sequence[Any]) -> None:
     effective = sa.func.coalesce(Deadline.snoozed_until, Deadline.due_on)
     earliest = dict(session.execute(
         sa.select(Deadline.case_id, sa.func.min(effective))
-        .where(Deadline.case_id.in_(ids), Deadline.status == DeadlineStatus.OPEN,
+        .where(_in(Deadline.case_id, ids), Deadline.status == DeadlineStatus.OPEN,
                Deadline.kind.in_(ACTIONABLE_KINDS))
         .group_by(Deadline.case_id)
     ).all())
@@ -332,7 +358,7 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
         .join(Office, Office.id == Deadline.office_id)
         .outerjoin(User, User.id == Deadline.user_id)
         .outerjoin(ReminderPreference, ReminderPreference.user_id == Deadline.user_id)
-        .where(Deadline.case_id.in_(case_ids))
+        .where(_in(Deadline.case_id, case_ids))
     ).all()
     if not rows:
         return 0, 0
@@ -343,7 +369,7 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
         for reminder in session.execute(
             sa.select(Reminder.id, Reminder.deadline_id, Reminder.idempotency_key, Reminder.status,
                       Reminder.recipient_id, Reminder.digest)
-            .where(Reminder.deadline_id.in_(deadline_ids[start:start + CHUNK]))
+            .where(_in(Reminder.deadline_id, deadline_ids[start:start + CHUNK]))
         ):
             current[reminder.deadline_id][reminder.idempotency_key] = reminder
 
@@ -390,7 +416,7 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
     for start in range(0, len(cancel_ids), CHUNK):
         session.execute(
             sa.update(table)
-            .where(table.c.id.in_(cancel_ids[start:start + CHUNK]), table.c.status == ReminderStatus.PENDING)
+            .where(_in(table.c.id, cancel_ids[start:start + CHUNK]), table.c.status == ReminderStatus.PENDING)
             .values(status=ReminderStatus.CANCELLED)
         )
     for values in revive:

@@ -58,6 +58,8 @@ class LetterTemplate:
     case_types: tuple[str, ...]
     requires_case: bool
     folder: Path
+    #: Rule id whose result fills the eligibility.* fields (else the case's own legal basis).
+    eligibility_basis: str | None = None
 
     def path(self, language: str) -> Path:
         return self.folder / f"{language}.docx"
@@ -116,6 +118,7 @@ def _load_manifest(folder: Path) -> tuple[LetterTemplate | None, list[Problem]]:
         languages=tuple(data["languages"]), placeholders=frozenset(data["placeholders"]),
         legal_basis=str(data.get("legal_basis", "")), case_types=tuple(data.get("case_types", ())),
         requires_case=bool(data.get("requires_case", False)), folder=folder,
+        eligibility_basis=data.get("eligibility_basis") or None,
     )
     return template, problems
 

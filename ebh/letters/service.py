@@ -120,13 +120,18 @@ def sender_for(office: Office, author: User) -> Sender:
                   caseworker=author.display_name)
 
 
-def recipient_for(person: Person, case: Case | None) -> Recipient:
+def recipient_for(person: Person, case: Case | None, template: LetterTemplate | None = None,
+                  as_of: dt.date | None = None) -> Recipient:
+    """The recipient's letter data; the rules are evaluated only if the template shows their result."""
     from ebh.cases.catalog import document_title
 
     missing = []
     if case is not None:
         missing = [{"label": document_title(d.document_type), "remark": d.remark or ""}
                    for d in case.documents if d.required and d.received_on is None]
+    basis = None
+    if template is not None and any(name.startswith("eligibility.") for name in template.placeholders):
+        basis = template.eligibility_basis or (case.case_type.value if case else None)
     return Recipient(
         person_id=person.id, given_names=person.given_names, family_name=person.family_name,
         sex=getattr(person.sex, "value", person.sex) or "x", date_of_birth=person.date_of_birth,
@@ -135,27 +140,27 @@ def recipient_for(person: Person, case: Case | None) -> Recipient:
         case_id=case.id if case else None, file_number=case.file_number if case else "",
         case_type=case.case_type.value if case else "", case_family=case.family.value if case else "",
         received_on=case.received_on if case else None, missing_documents=missing,
-        eligibility=eligibility_fields(person, case),
+        eligibility=eligibility_fields(person, case, basis, as_of or dt.date.today()) if basis else {},
     )
 
 
-def eligibility_fields(person: Person, case: Case | None) -> dict[str, str]:
-    """The ``eligibility.*`` fields from the rules domain (empty if it offers no result).
+def eligibility_fields(person: Person, case: Case | None, basis: str, as_of: dt.date) -> dict[str, str]:
+    """The ``eligibility.*`` fields from the rules domain (:func:`ebh.rules.service.evaluate_record` on the
+    person's record); empty if the rules cannot evaluate the person (missing facts are the rules' job)."""
+    from ebh.rules.engine import OUTCOME_LABELS
+    from ebh.rules.record import record_from_person
+    from ebh.rules.service import EvaluationError, evaluate_record
 
-    Uses :func:`ebh.rules.service.eligibility_summary` when the rules domain provides it; the letters
-    work without it (the fields are then empty and the templates leave the paragraph out).
-    """
     try:
-        from ebh.rules.service import eligibility_summary  # type: ignore[attr-defined]
-    except ImportError:
+        _record, _facts, result = evaluate_record(basis, record_from_person(person, case), as_of)
+    except (EvaluationError, ValueError, LookupError):
         return {}
-    summary = eligibility_summary(person, case) or {}
-    earliest = summary.get("earliest_date")
+    earliest = result.get("earliest_eligible_date")
     return {
-        "rule": str(summary.get("rule", "")),
-        "result": str(summary.get("result", "")),
-        "earliest_date": earliest.strftime("%d.%m.%Y") if isinstance(earliest, dt.date) else str(earliest or ""),
-        "legal_basis": str(summary.get("legal_basis", "")),
+        "rule": basis,
+        "result": OUTCOME_LABELS.get(result["outcome"], result["outcome"]),
+        "earliest_date": dt.date.fromisoformat(earliest).strftime("%d.%m.%Y") if earliest else "",
+        "legal_basis": str(result.get("rule", {}).get("title", "")),
     }
 
 
@@ -200,12 +205,13 @@ def render_for_case(actor: User, case: Case, template_id: str, language: str | N
     language = language or default_language(template, case.person)
     if language not in template.languages:
         raise LetterError(f"Die Vorlage hat keine Sprachfassung „{language}“.", field="language")
-    recipient = recipient_for(case.person, case)
+    letter_date = letter_date or dt.date.today()
+    recipient = recipient_for(case.person, case, template, letter_date)
     problem = recipient.address_problem()
     if problem:
         raise LetterError(f"Kein Brief möglich: {problem}. Bitte zuerst die Anschrift der Person ergänzen.")
     context = build_context(sender_for(db.session.get(Office, case.office_id), actor), recipient, language=language,
-                            letter_date=letter_date or dt.date.today(), inputs=_inputs(template, raw_inputs))
+                            letter_date=letter_date, inputs=_inputs(template, raw_inputs))
     compiled_template, version = compiled(template, language)
     return RenderedLetter(template, language, version, context, compiled_template.render(context))
 
@@ -423,7 +429,7 @@ def batch_errors(batch: LetterBatch, limit: int = 500) -> list[tuple[LetterBatch
     return list(db.session.execute(
         sa.select(LetterBatchItem, Person).join(Person, Person.id == LetterBatchItem.person_id)
         .where(LetterBatchItem.batch_id == batch.id, LetterBatchItem.status == "error")
-        .order_by(LetterBatchItem.seq).limit(limit)).tuples())
+        .order_by(LetterBatchItem.seq).limit(limit)).all())
 
 
 def list_batches(actor: User, limit: int = 50) -> list[LetterBatch]:

@@ -41,7 +41,7 @@ from ebh.db import utcnow
 from ebh.extensions import db
 from ebh.letters import engine, files
 from ebh.letters.fields import build_context
-from ebh.letters.library import check_library, load_library
+from ebh.letters.library import LetterTemplate, check_library, load_library
 from ebh.letters.models import BatchStatus, Letter, LetterBatch, LetterBatchItem
 from ebh.letters.service import data_dir, data_hash, letters_dir, pdf_setting, recipient_for, sender_for
 
@@ -182,7 +182,7 @@ def run_batch(batch_id: int, *, pool_size: int | None = None, chunk_size: int | 
             if not items:
                 break
             last_seq = items[-1].seq
-            _process_chunk(batch, template.id, items, sender, folder, docx_paths, pool, me)
+            _process_chunk(batch, template, items, sender, folder, docx_paths, pool, me)
             if progress:
                 progress(batch)
         _finalize(batch, folder, me)
@@ -197,16 +197,18 @@ def run_batch(batch_id: int, *, pool_size: int | None = None, chunk_size: int | 
     return batch
 
 
-def _process_chunk(batch: LetterBatch, template_id: str, items: list[LetterBatchItem], sender, folder: Path,
+def _process_chunk(batch: LetterBatch, template: LetterTemplate, items: list[LetterBatchItem], sender, folder: Path,
                    docx_paths: dict[str, tuple[str, str]], pool, me: str) -> None:
     persons = {p.id: p for p in db.session.scalars(sa.select(Person).where(
         Person.id.in_({i.person_id for i in items})))}
     cases = {c.id: c for c in db.session.scalars(sa.select(Case).options(selectinload(Case.documents)).where(
         Case.id.in_({i.case_id for i in items if i.case_id})))}
+    template_id = template.id
     tasks, meta = [], {}
     for item in items:
         case = cases.get(item.case_id) if item.case_id else None
-        context = build_context(sender, recipient_for(persons[item.person_id], case), language=item.language,
+        recipient = recipient_for(persons[item.person_id], case, template, batch.letter_date)
+        context = build_context(sender, recipient, language=item.language,
                                 letter_date=batch.letter_date, inputs=batch.inputs)
         reference = case.file_number if case else f"P{item.person_id}"
         name = f"{item.seq:06d}-{_safe(reference)}-{template_id}-{item.language}.docx"
@@ -256,12 +258,17 @@ def _safe(text: str) -> str:
 
 
 def _done_items(batch: LetterBatch, language: str | None = None):
+    """(seq, file name, language) of the logged items in order, streamed; the cursor is always closed."""
     query = (sa.select(LetterBatchItem.seq, LetterBatchItem.file_name, LetterBatchItem.language)
              .where(LetterBatchItem.batch_id == batch.id, LetterBatchItem.status == "done")
              .order_by(LetterBatchItem.seq))
     if language is not None:
         query = query.where(LetterBatchItem.language == language)
-    return db.session.execute(query.execution_options(yield_per=1000))
+    result = db.session.execute(query.execution_options(yield_per=1000))
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def _write_manifest(batch: LetterBatch, target: Path) -> None:
@@ -274,10 +281,12 @@ def _write_manifest(batch: LetterBatch, target: Path) -> None:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["nr", "person_id", "aktenzeichen", "empfaenger", "vorlage", "sprache", "datei", "status",
                          "fehler"])
-        for item, given, family, file_number in db.session.execute(query):
+        result = db.session.execute(query)
+        for item, given, family, file_number in result:
             writer.writerow([item.seq, item.person_id, file_number or "", _csv_text(f"{given} {family}".strip()),
                              batch.template_id, item.language, item.file_name,
                              "erstellt" if item.status == "done" else "Fehler", item.error])
+        result.close()
 
 
 def _csv_text(value: str) -> str:
@@ -328,8 +337,10 @@ def _print_files(batch: LetterBatch, folder: Path) -> list[Path]:
                                                   LetterBatchItem.status == "done")
         .group_by(LetterBatchItem.language).order_by(sa.func.min(LetterBatchItem.seq)))]
     for language in languages:
-        first = next(iter(_done_items(batch, language)))
-        groups.setdefault(files.package_shell_key(letters_folder / first[1]), []).append(language)
+        first = db.session.scalar(sa.select(LetterBatchItem.file_name).where(
+            LetterBatchItem.batch_id == batch.id, LetterBatchItem.status == "done",
+            LetterBatchItem.language == language).order_by(LetterBatchItem.seq).limit(1))
+        groups.setdefault(files.package_shell_key(letters_folder / first), []).append(language)
     result = []
     for number, group in enumerate(groups.values(), start=1):
         target = folder / (f"sammeldruck-{number}.docx" if len(groups) > 1 else "sammeldruck.docx")

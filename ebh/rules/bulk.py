@@ -61,22 +61,8 @@ def _code(column: Any, mapping: dict[str, int]) -> Any:
     return sa.case(mapping, value=column, else_=-1)
 
 
-def _fetch(session: Session, stmt: Any, width: int) -> np.ndarray:
-    """Run ``stmt`` on the raw DB-API cursor and return a float matrix (NaN for NULL)."""
-    connection = session.connection()
-    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    if not rows:
-        return np.zeros((0, width))
-    return np.array(rows, dtype=float).reshape(len(rows), width)
-
-
-def _fetch_rows(session: Session, stmt: Any) -> list[tuple]:
+def _cursor_rows(session: Session, stmt: Any) -> list[tuple]:
+    """Run ``stmt`` on the raw DB-API cursor (no ORM row objects); the values are internal (ids, codes)."""
     connection = session.connection()
     sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()
@@ -85,6 +71,14 @@ def _fetch_rows(session: Session, stmt: Any) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def _fetch(session: Session, stmt: Any, width: int) -> np.ndarray:
+    """A float matrix of the result (NaN for NULL); every column must be numeric."""
+    rows = _cursor_rows(session, stmt)
+    if not rows:
+        return np.zeros((0, width))
+    return np.array(rows, dtype=float).reshape(len(rows), width)
 
 
 def _known(column: np.ndarray, dtype: Any, fill: Any = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -96,14 +90,31 @@ def _int(column: np.ndarray, fill: int = 0) -> np.ndarray:
     return np.where(np.isnan(column), fill, column).astype(np.int64)
 
 
-def load_persons(session: Session, where: Any) -> tuple[np.ndarray, Batch]:
-    """Person ids (sorted) and their raw data; ``where`` is a condition on :class:`Person` columns."""
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Persons with ``lo <= id < hi`` (and of one office): range scans on the person_id indexes."""
+
+    lo: int
+    hi: int
+    office_id: int | None = None
+
+    def persons(self) -> Any:
+        office = (Person.office_id == self.office_id) if self.office_id is not None else sa.true()
+        return sa.and_(Person.id >= self.lo, Person.id < self.hi, office)
+
+    def rows(self, column: Any) -> Any:
+        """Child rows by range only; rows of other offices' persons are dropped in NumPy."""
+        return sa.and_(column >= self.lo, column < self.hi)
+
+
+def load_persons(session: Session, scope: Scope) -> tuple[np.ndarray, Batch]:
+    """Person ids (sorted) and their raw data for ``scope``; no case facts (see :func:`attach_cases`)."""
     d = lambda col: days(session, col)  # noqa: E731 - short local helper
     cols = [Person.id, d(Person.date_of_birth), d(Person.entry_date), d(Person.married_to_german_since),
             *(getattr(Person, k) for k in PERSON_BOOLS), Livelihood.months_employed_last_24,
             *(getattr(Livelihood, k) for k in _LIVELIHOOD_BOOLS)]
     m = _fetch(session, sa.select(*cols).select_from(Person).outerjoin(Livelihood, Livelihood.person_id == Person.id)
-               .where(where).order_by(Person.id), len(cols))
+               .where(scope.persons()).order_by(Person.id), len(cols))
     ids = m[:, 0].astype(np.int64)
     n = len(ids)
     person: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -115,41 +126,42 @@ def load_persons(session: Session, where: Any) -> tuple[np.ndarray, Batch]:
     person["months_employed_last_24"] = _known(m[:, j], np.int64)
     for k, key in enumerate(_LIVELIHOOD_BOOLS, start=j + 1):
         person[key] = _known(m[:, k], bool)
+    del m
 
-    def pidx(person_ids: np.ndarray) -> np.ndarray:
-        return np.searchsorted(ids, person_ids.astype(np.int64))
+    def table(stmt: Any, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of a child table whose person is in ``ids``, and their person index."""
+        rows = _fetch(session, stmt, width)
+        pos = np.searchsorted(ids, rows[:, 0].astype(np.int64)) if len(rows) else np.zeros(0, dtype=np.int64)
+        inside = (pos < n) & (ids[np.minimum(pos, max(n - 1, 0))] == rows[:, 0]) if n else np.zeros(len(rows), bool)
+        return rows[inside], pos[inside]
 
-    # nationalities
     eu_codes = sa.case({c: 1 for c in EU_OR_CH}, value=Nationality.country, else_=0)
-    nat = _fetch(session, sa.select(Nationality.person_id, eu_codes, sa.case((Nationality.country == "XXA", 1), else_=0))
-                 .where(_owned(Nationality, where)), 3)
-    p = pidx(nat[:, 0])
+    nat, p = table(sa.select(Nationality.person_id, eu_codes, sa.case((Nationality.country == "XXA", 1), else_=0))
+                   .where(scope.rows(Nationality.person_id)), 3)
     has = np.bincount(p, minlength=n) > 0
     person["eu_or_swiss_national"] = (np.bincount(p, weights=nat[:, 1], minlength=n) > 0, has)
     person["stateless"] = (np.bincount(p, weights=nat[:, 2], minlength=n) > 0, has)
 
     # criminal record checked: a BZR answer on any case of the person, or recorded convictions
-    bzr = _fetch(session, sa.select(Case.person_id).distinct().join(SecurityCheck, SecurityCheck.case_id == Case.id)
-                 .where(SecurityCheck.kind == "bzr", SecurityCheck.result.in_(("no_findings", "findings")),
-                        Case.person_id.in_(sa.select(Person.id).where(where).scalar_subquery())), 1)
-    conv = _fetch(session, sa.select(
+    _, bzr_p = table(sa.select(Case.person_id).join(SecurityCheck, SecurityCheck.case_id == Case.id)
+                     .where(SecurityCheck.kind == "bzr", SecurityCheck.result.in_(("no_findings", "findings")),
+                            scope.rows(Case.person_id)), 1)
+    conv, conv_p = table(sa.select(
         Conviction.person_id, d(Conviction.decided_on), _code(Conviction.sanction, SANCTION_CODE), Conviction.daily_rates,
         Conviction.months, Conviction.suspended, Conviction.remitted, Conviction.inhuman_motive, Conviction.intentional,
-        Conviction.foreigner_only_offence, Conviction.in_germany).where(_owned(Conviction, where))
-        .order_by(Conviction.person_id), 11)
+        Conviction.foreigner_only_offence, Conviction.in_germany).where(scope.rows(Conviction.person_id)), 11)
     checked = np.zeros(n, dtype=bool)
-    checked[pidx(bzr[:, 0])] = True
-    checked[pidx(conv[:, 0])] = True
+    checked[bzr_p] = True
+    checked[conv_p] = True
     person["convictions_known"] = (checked, np.ones(n, dtype=bool))
 
     # spouse: the one in the household wins (rows sorted so that it comes last)
     spouse_l = sa.orm.aliased(Livelihood)
-    sp = _fetch(session, sa.select(FamilyLink.person_id, FamilyLink.same_household, spouse_l.full_time_employed,
-                                   spouse_l.months_employed_last_24)
-                .outerjoin(spouse_l, spouse_l.person_id == FamilyLink.relative_id)
-                .where(FamilyLink.relation == "spouse", _owned(FamilyLink, where))
-                .order_by(FamilyLink.same_household), 4)
-    p = pidx(sp[:, 0])
+    sp, p = table(sa.select(FamilyLink.person_id, FamilyLink.same_household, spouse_l.full_time_employed,
+                            spouse_l.months_employed_last_24)
+                  .outerjoin(spouse_l, spouse_l.person_id == FamilyLink.relative_id)
+                  .where(FamilyLink.relation == "spouse", scope.rows(FamilyLink.person_id))
+                  .order_by(FamilyLink.same_household), 4)
     present = np.zeros(n, dtype=bool)
     present[p] = True
     person["spouse_present"] = (present, np.ones(n, dtype=bool))
@@ -159,64 +171,64 @@ def load_persons(session: Session, where: Any) -> tuple[np.ndarray, Batch]:
         v, k = _known(sp[:, col], dtype)
         values[p], known[p] = v, k
         person[key] = (values, known)
-    for key in ("application_date", "decl_fdgo", "decl_hist", "children_school_attendance_proven", "security",
-                "has_main_applicant"):
-        dtype = np.int64 if key in ("application_date", "decl_fdgo", "decl_hist") else (
-            np.int8 if key == "security" else bool)
+    for key, dtype in (("application_date", np.int64), ("decl_fdgo", np.int64), ("decl_hist", np.int64),
+                       ("children_school_attendance_proven", bool), ("security", np.int8),
+                       ("has_main_applicant", bool)):
         person[key] = (np.zeros(n, dtype=dtype), np.zeros(n, dtype=bool))
     person["case_present"] = (np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
 
-    per = _fetch(session, sa.select(ResidencePeriod.person_id, _code(ResidencePeriod.status, STATUS_CODE),
-                                    d(ResidencePeriod.start), d(ResidencePeriod.end_date))
-                 .where(_owned(ResidencePeriod, where)), 4)
-    paragraphs = _fetch_rows(session, sa.select(ResidencePeriod.paragraph).where(_owned(ResidencePeriod, where)))
-    section, subsection = _paragraph_columns([r[0] for r in paragraphs])
-    cert = _fetch(session, sa.select(LanguageCertificate.person_id, _code(LanguageCertificate.level, CEFR_CODE),
-                                     d(LanguageCertificate.issued_on), LanguageCertificate.oral_only)
-                  .where(_owned(LanguageCertificate, where)), 4)
-    test = _fetch(session, sa.select(CivicTest.person_id, _code(CivicTest.kind, CIVIC_CODE), d(CivicTest.taken_on),
-                                     CivicTest.passed).where(_owned(CivicTest, where)), 4)
-    school = _fetch(session, sa.select(SchoolRecord.person_id, d(SchoolRecord.start), d(SchoolRecord.end_date),
+    raw = _cursor_rows(session, sa.select(ResidencePeriod.person_id, _code(ResidencePeriod.status, STATUS_CODE),
+                                          d(ResidencePeriod.start), d(ResidencePeriod.end_date),
+                                          ResidencePeriod.paragraph).where(scope.rows(ResidencePeriod.person_id)))
+    columns = list(zip(*raw)) if raw else [(), (), (), (), ()]
+    del raw
+    per = np.array(columns[:4], dtype=float).T.reshape(-1, 4)
+    section, subsection = _paragraph_columns(columns[4])
+    del columns
+    pos = np.searchsorted(ids, per[:, 0].astype(np.int64)) if len(per) else np.zeros(0, dtype=np.int64)
+    inside = (pos < n) & (ids[np.minimum(pos, max(n - 1, 0))] == per[:, 0]) if n else np.zeros(len(per), bool)
+    per, per_p, section, subsection = per[inside], pos[inside], section[inside], subsection[inside]
+    cert, cert_p = table(sa.select(LanguageCertificate.person_id, _code(LanguageCertificate.level, CEFR_CODE),
+                                   d(LanguageCertificate.issued_on), LanguageCertificate.oral_only)
+                         .where(scope.rows(LanguageCertificate.person_id)), 4)
+    test, test_p = table(sa.select(CivicTest.person_id, _code(CivicTest.kind, CIVIC_CODE), d(CivicTest.taken_on),
+                                   CivicTest.passed).where(scope.rows(CivicTest.person_id)), 4)
+    school, school_p = table(sa.select(SchoolRecord.person_id, d(SchoolRecord.start), d(SchoolRecord.end_date),
                                        _code(SchoolRecord.kind, SCHOOL_CODE), SchoolRecord.successful)
-                    .where(_owned(SchoolRecord, where)), 5)
+                             .where(scope.rows(SchoolRecord.person_id)), 5)
     child = sa.orm.aliased(Person)
-    kids = _fetch(session, sa.select(FamilyLink.person_id, d(child.date_of_birth), FamilyLink.same_household)
-                  .join(child, child.id == FamilyLink.relative_id)
-                  .where(FamilyLink.relation == "child", _owned(FamilyLink, where)), 3)
+    kids, kids_p = table(sa.select(FamilyLink.person_id, d(child.date_of_birth), FamilyLink.same_household)
+                         .join(child, child.id == FamilyLink.relative_id)
+                         .where(FamilyLink.relation == "child", scope.rows(FamilyLink.person_id)), 3)
     batch = Batch(
         n=n, person=person,
-        periods={"pidx": pidx(per[:, 0]), "status": per[:, 1].astype(np.int8), "section": section,
+        periods={"pidx": per_p, "status": per[:, 1].astype(np.int8), "section": section,
                  "subsection": subsection, "start": _int(per[:, 2]), "end": _int(per[:, 3], OPEN_END)},
-        certs={"pidx": pidx(cert[:, 0]), "level": cert[:, 1].astype(np.int8), "issued": _int(cert[:, 2]),
+        certs={"pidx": cert_p, "level": cert[:, 1].astype(np.int8), "issued": _int(cert[:, 2]),
                "oral_only": cert[:, 3] > 0},
-        tests={"pidx": pidx(test[:, 0]), "kind": test[:, 1].astype(np.int8), "taken": _int(test[:, 2]),
+        tests={"pidx": test_p, "kind": test[:, 1].astype(np.int8), "taken": _int(test[:, 2]),
                "passed": test[:, 3] > 0},
-        convictions={"pidx": pidx(conv[:, 0]), "decided": _int(conv[:, 1]), "sanction": conv[:, 2].astype(np.int8),
+        convictions={"pidx": conv_p, "decided": _int(conv[:, 1]), "sanction": conv[:, 2].astype(np.int8),
                      "rates": _int(conv[:, 3]), "months": _int(conv[:, 4]),
                      **{k: conv[:, j] > 0 for j, k in enumerate(("suspended", "remitted", "inhuman_motive",
                                                                   "intentional", "foreigner_only_offence",
                                                                   "in_germany"), start=5)}},
-        school={"pidx": pidx(school[:, 0]), "start": _int(school[:, 1]), "end": _int(school[:, 2], OPEN_END),
+        school={"pidx": school_p, "start": _int(school[:, 1]), "end": _int(school[:, 2], OPEN_END),
                 "kind": school[:, 3].astype(np.int8), "successful": school[:, 4] > 0},
-        children={"pidx": pidx(kids[:, 0]), "dob": _int(kids[:, 1]), "dob_known": ~np.isnan(kids[:, 1]),
+        children={"pidx": kids_p, "dob": _int(kids[:, 1]), "dob_known": ~np.isnan(kids[:, 1]),
                   "household": kids[:, 2] > 0},
     )
     return ids, batch
 
 
-def _owned(model: Any, where: Any) -> Any:
-    """Rows of a child table whose person matches ``where``."""
-    return model.person_id.in_(sa.select(Person.id).where(where).scalar_subquery())
-
-
-def _paragraph_columns(texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    if not texts:
-        return np.zeros(0, dtype="U6"), np.zeros(0, dtype=np.int16)
-    unique, inverse = np.unique(np.array([t or "" for t in texts], dtype=object), return_inverse=True)
-    parsed = [parse_paragraph(t) for t in unique]
-    sections = np.array([s for s, _ in parsed], dtype="U6")
-    subsections = np.array([a for _, a in parsed], dtype=np.int16)
-    return sections[inverse], subsections[inverse]
+def _paragraph_columns(texts: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Section and subsection per row; each distinct paragraph text is parsed once."""
+    lookup: dict[str, int] = {}
+    codes = np.fromiter((lookup.setdefault(t or "", len(lookup)) for t in texts), dtype=np.int64, count=len(texts))
+    parsed = [parse_paragraph(t) for t in lookup]
+    sections = np.array([s for s, _ in parsed] or [""], dtype="U6")
+    subsections = np.array([a for _, a in parsed] or [0], dtype=np.int16)
+    return sections[codes], subsections[codes]
 
 
 def take(batch: Batch, index: np.ndarray) -> Batch:
@@ -252,52 +264,63 @@ class Chunk:
     labels: list[str]
 
 
-def load_cases(session: Session, where: Any) -> Chunk:
-    """Open cases matching ``where`` (a condition on :class:`Case`) with their persons' data."""
+def attach_cases(session: Session, scope: Scope, ids: np.ndarray, persons: Batch, where: Any) -> Chunk:
+    """The cases matching ``where`` whose person is in ``ids``, each with its person's data and case facts."""
     d = lambda col: days(session, col)  # noqa: E731
-    latest = (sa.select(sa.func.max(SecurityCheck.id)).where(SecurityCheck.case_id == Case.id,
-                                                              SecurityCheck.kind == "regelanfrage")
-              .correlate(Case).scalar_subquery())
-    result = sa.select(SecurityCheck.result).where(SecurityCheck.id == latest).scalar_subquery()
-    rows = _fetch_rows(session, sa.select(
+    rows = _cursor_rows(session, sa.select(
         Case.id, Case.file_number, Case.person_id, d(Case.received_on), d(Case.declaration_fdgo_on),
         d(Case.declaration_historic_responsibility_on), Case.children_school_attendance_proven,
-        Case.main_case_id.isnot(None), result).where(where).order_by(Case.id))
+        Case.main_case_id.isnot(None)).where(where, scope.rows(Case.person_id)).order_by(Case.id))
+    members = set(ids.tolist())
+    rows = [r for r in rows if r[2] in members]
     if not rows:
         return Chunk(Batch.from_records([]), np.zeros(0, dtype=np.int64), [])
-    ids, persons = load_persons(session, Person.id.in_(sa.select(Case.person_id).where(where).scalar_subquery()))
+    case_ids = np.array([r[0] for r in rows], dtype=np.int64)
     batch = take(persons, np.searchsorted(ids, np.array([r[2] for r in rows], dtype=np.int64)))
-    m = np.array([[r[3], r[4], r[5], r[6], r[7]] for r in rows], dtype=float)
+    m = np.array([r[3:] for r in rows], dtype=float).reshape(len(rows), 5)
     n = len(rows)
     batch.person["case_present"] = (np.ones(n, dtype=bool), np.ones(n, dtype=bool))
-    for j, key in enumerate(("application_date", "decl_fdgo", "decl_hist"), start=0):
+    for j, key in enumerate(("application_date", "decl_fdgo", "decl_hist")):
         batch.person[key] = _known(m[:, j], np.int64)
     batch.person["children_school_attendance_proven"] = _known(m[:, 3], bool)
     batch.person["has_main_applicant"] = (m[:, 4] > 0, np.ones(n, dtype=bool))
-    security = np.array([{"no_findings": 0, "findings": 1}.get(r[8], -1) for r in rows])
+    # the latest answered-or-not Regelanfrage per case (highest id wins)
+    checks = _fetch(session, sa.select(SecurityCheck.case_id, SecurityCheck.id,
+                                       _code(SecurityCheck.result, {"no_findings": 0, "findings": 1}))
+                    .join(Case, Case.id == SecurityCheck.case_id)
+                    .where(SecurityCheck.kind == "regelanfrage", where, scope.rows(Case.person_id))
+                    .order_by(SecurityCheck.id), 3)
+    security = np.full(n, -1, dtype=np.int64)
+    pos = np.searchsorted(case_ids, checks[:, 0].astype(np.int64))
+    hit = (pos < n) & (case_ids[np.minimum(pos, n - 1)] == checks[:, 0])
+    security[pos[hit]] = np.nan_to_num(checks[hit, 2], nan=-1).astype(np.int64)  # ordered by id: the last (latest) write wins
     batch.person["security"] = (np.maximum(security, 0).astype(np.int8), security >= 0)
-    return Chunk(batch, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+    return Chunk(batch, case_ids, [r[1] for r in rows])
 
 
-def iter_subjects(session: Session, *, basis: str, office_id: int | None,
-                  chunk: int = CHUNK) -> Iterator[tuple[str, Chunk]]:
-    """("cases", open cases of ``basis``) then ("persons", every register person) in chunks."""
-    from ebh.cases.workflow import TERMINAL_KEYS
-
-    open_case = sa.or_(*(sa.and_(Case.family == family, Case.status.notin_(keys))
-                         for family, keys in TERMINAL_KEYS.items()))
-    office = (Case.office_id == office_id) if office_id is not None else sa.true()
-    yield "cases", load_cases(session, sa.and_(Case.case_type == basis, open_case, office))
+def iter_chunks(session: Session, *, office_id: int | None, cases: Any,
+                chunk: int = CHUNK) -> Iterator[tuple[Chunk, Chunk]]:
+    """Register persons in id ranges of ``chunk``, each with the cases matching ``cases`` of those persons:
+    yields ``(persons, cases)``; every person is read once."""
     bounds = session.execute(sa.select(sa.func.min(Person.id), sa.func.max(Person.id)).where(
         (Person.office_id == office_id) if office_id is not None else sa.true())).one()
     if bounds[0] is None:
         return
     for lo in range(bounds[0], bounds[1] + 1, chunk):
-        where = sa.and_(Person.id >= lo, Person.id < lo + chunk,
-                        (Person.office_id == office_id) if office_id is not None else sa.true())
-        ids, batch = load_persons(session, where)
+        scope = Scope(lo, lo + chunk, office_id)
+        ids, persons = load_persons(session, scope)
         if len(ids):
-            yield "persons", Chunk(batch, ids, [])
+            yield Chunk(persons, ids, []), attach_cases(session, scope, ids, persons, cases)
+
+
+def open_cases(basis: str, office_id: int | None) -> Any:
+    """Condition for the open cases of ``basis`` (of one office)."""
+    from ebh.cases.workflow import TERMINAL_KEYS
+
+    open_case = sa.or_(*(sa.and_(Case.family == family, Case.status.notin_(keys))
+                         for family, keys in TERMINAL_KEYS.items()))
+    office = (Case.office_id == office_id) if office_id is not None else sa.true()
+    return sa.and_(Case.case_type == basis, open_case, office)
 
 
 def outcomes(batch: Batch, version: engine.RuleVersion, on: dt.date) -> np.ndarray:

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 
@@ -233,17 +234,21 @@ def compare(actor: Any, basis: str, from_version: str, to_version: str, on: dt.d
     changed_cases: list[tuple[str, int, str, str]] = []
     changed_persons: list[tuple[int, str, str]] = []
     names = {code: name for name, code in engine.OUTCOME_CODES.items()}
-    for kind, chunk in bulk.iter_subjects(db.session, basis=basis, office_id=office_id):
-        a, b = bulk.outcomes(chunk.batch, old, on), bulk.outcomes(chunk.batch, new, on)
-        counts = transitions[kind]
-        for x, y in zip(a.tolist(), b.tolist(), strict=True):
-            key = (names[x], names[y])
-            counts[key] = counts.get(key, 0) + 1
-        for i in (a != b).nonzero()[0].tolist():
-            if kind == "cases":
-                changed_cases.append((chunk.labels[i], int(chunk.ids[i]), names[int(a[i])], names[int(b[i])]))
-            else:
-                changed_persons.append((int(chunk.ids[i]), names[int(a[i])], names[int(b[i])]))
+    for persons, cases in bulk.iter_chunks(db.session, office_id=office_id, cases=bulk.open_cases(basis, office_id)):
+        for kind, chunk in (("persons", persons), ("cases", cases)):
+            if not len(chunk.ids):
+                continue
+            a, b = bulk.outcomes(chunk.batch, old, on), bulk.outcomes(chunk.batch, new, on)
+            counts = transitions[kind]
+            pairs, numbers = np.unique(np.stack([a, b]), axis=1, return_counts=True)
+            for (x, y), count in zip(pairs.T.tolist(), numbers.tolist(), strict=True):
+                key = (names[x], names[y])
+                counts[key] = counts.get(key, 0) + count
+            for i in (a != b).nonzero()[0].tolist():
+                if kind == "cases":
+                    changed_cases.append((chunk.labels[i], int(chunk.ids[i]), names[int(a[i])], names[int(b[i])]))
+                else:
+                    changed_persons.append((int(chunk.ids[i]), names[int(a[i])], names[int(b[i])]))
     totals = {kind: sum(items.values()) for kind, items in transitions.items()}
     if actor is not None:
         audit(actor, "compare", "rules", None, summary=f"Rechtsänderung {basis} {from_version} → {to_version} zum "

@@ -64,3 +64,23 @@ def test_hash_and_verify():
     assert not passwords.verify_password(hashed, "ein-gutes-langes-passwort ")
     assert not passwords.verify_password("kein-hash", "egal")
     assert not passwords.needs_rehash(hashed)
+
+
+def test_hash_with_old_parameters_is_renewed_at_login(client, office, app):
+    from argon2 import PasswordHasher, Type
+
+    from ebh.auth.models import User
+    from ebh.extensions import db
+    from tests import factories
+    from tests.conftest import post_form
+
+    old = PasswordHasher(time_cost=2, memory_cost=4096, parallelism=1, type=Type.ID).hash(factories.PASSWORD)
+    user = factories.user(office, "alt-hash")
+    user.password_hash = old
+    db.session.commit()
+    assert passwords.needs_rehash(old)
+    assert post_form(client, "/login", {"username": "alt-hash", "password": factories.PASSWORD}).status_code == 302
+    db.session.rollback()
+    renewed = db.session.get(User, user.id).password_hash
+    assert renewed != old and not passwords.needs_rehash(renewed)
+    assert passwords.verify_password(renewed, factories.PASSWORD)

@@ -123,3 +123,27 @@ def test_search_stays_in_the_own_office(db, office, other_office, caseworker):
     _case(stranger, "Yılmaz", "Fatma")
     assert [c.person.given_names for c in search_cases(caseworker, CaseQuery(q="yilmaz")).items] == ["Ayşe"]
     assert [p.given_names for p in search_persons(stranger, "yilmaz")] == ["Fatma"]
+
+
+def test_due_sort_puts_undated_cases_last_across_pages(db, caseworker):
+    cases = [_case(caseworker, name, "X") for name in ("Arik", "Bora", "Cem", "Deniz", "Ece")]
+    for case, days in zip(cases, (9, 3, 6, None, None), strict=True):
+        case.due_on = TODAY + dt.timedelta(days=days) if days else None  # as the deadlines domain sets it
+    _db.session.commit()
+    assert _names(caseworker, sort="due") == ["Bora", "Cem", "Arik", "Ece", "Deniz"]
+    pages = [_names(caseworker, sort="due", per_page=2, page=n) for n in (1, 2, 3)]
+    assert pages == [["Bora", "Cem"], ["Arik", "Ece"], ["Deniz"]]
+    assert _names(caseworker, sort="due", direction="desc")[:3] == ["Arik", "Cem", "Bora"]
+
+
+def test_common_names_use_the_sorted_scan_and_give_the_same_result(db, caseworker, monkeypatch):
+    from ebh.cases import search
+
+    for i in range(6):
+        _case(caseworker, "Yılmaz", f"K{i}", received=TODAY - dt.timedelta(days=i))
+    _case(caseworker, "Kaya", "Z")
+    expected = _numbers(caseworker, q="yilmaz")
+    monkeypatch.setattr(search, "FEW_PERSONS", 2)
+    assert _numbers(caseworker, q="yilmaz") == expected and len(expected) == 6
+    assert _numbers(caseworker, q="yilmaz", sort="name", per_page=4, page=2) == sorted(expected)[:0] + _numbers(
+        caseworker, q="yilmaz", sort="name")[4:]

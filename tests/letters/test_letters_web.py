@@ -163,3 +163,21 @@ def test_tampered_file_is_not_served(client, login, caseworker, letter_case, app
     response = client.get(f"/letters/{letter.id}/download")
     assert response.status_code == 409
     assert "Prüfsumme" in response.get_data(as_text=True)
+
+
+def test_eligibility_fields_come_from_the_rules(db, letter_case, caseworker):
+    """The campaign template asks the rules domain (stag_10); without an earliest date the paragraph
+    about it is left out."""
+    import datetime as dt
+
+    template = service.checked_template("naturalization_info")
+    recipient = service.recipient_for(letter_case.person, letter_case, template, dt.date(2027, 3, 15))
+    assert recipient.eligibility["rule"] == "stag_10"
+    assert recipient.eligibility["result"].startswith("Voraussetzungen") or "entscheidbar" in recipient.eligibility["result"]
+    assert "§ 10 StAG" in recipient.eligibility["legal_basis"]
+    rendered = service.render_for_case(caseworker, letter_case, "naturalization_info", "de",
+                                       letter_date=dt.date(2027, 3, 15))
+    text = "\n".join(p.text for p in rendered.paragraphs)
+    assert ("ab dem" in text) == bool(recipient.eligibility["earliest_date"])
+    # Templates that do not show eligibility never run the rules.
+    assert service.recipient_for(letter_case.person, letter_case, service.checked_template("acknowledgment")).eligibility == {}

@@ -11,9 +11,10 @@ D = dt.date
 
 
 def eligible_person(office, *, residence_start: dt.date = D(2018, 9, 1), **kwargs):
-    person = factories.person(office, identity_clarified=True, legally_incapacitated=False, guest_worker=False,
-                              illness_or_disability=False, age_related_inability=False, pending_investigation=False,
-                              special_integration=False, **kwargs)
+    facts = {"identity_clarified": True, "legally_incapacitated": False, "guest_worker": False,
+             "illness_or_disability": False, "age_related_inability": False, "pending_investigation": False,
+             "special_integration": False, **kwargs}
+    person = factories.person(office, **facts)
     factories.residence(person, "settlement_permit", residence_start, paragraph="§ 18c AufenthG")
     db.session.add_all([
         LanguageCertificate(person_id=person.id, level="B1", issued_on=D(2020, 3, 10)),

@@ -10,9 +10,11 @@ new route cannot slip through unchecked: add a builder next to the others.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ebh.auth.models import Office, UserSession
@@ -212,3 +214,56 @@ def _closing_day(w: World):
 
     return OfficeClosingDay(office_id=w.office.id, day=dt.date(2026, 1, 1) + dt.timedelta(days=next(_COUNTER)),
                             reason="Betriebsruhe")
+
+
+# --- letters ---------------------------------------------------------------------------------------
+
+
+def _data_file(w: World, suffix: str, content: bytes) -> tuple[str, str]:
+    """Write a file below DATA_DIR; returns (relative path, sha256)."""
+    from flask import current_app
+
+    relative = Path("idor") / f"{w.unique('file')}{suffix}"
+    path = Path(current_app.config["DATA_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return str(relative), hashlib.sha256(content).hexdigest()
+
+
+@builds("letter_id")
+def _letter(w: World):
+    from ebh.letters.models import Letter
+
+    content = b"PK synthetic letter of office " + w.name.encode()
+    relative, sha = _data_file(w, ".docx", content)
+    case = w.obj("case_id")
+    return Letter(office_id=w.office.id, person_id=case.person_id, case_id=case.id, template_id="idor",
+                  template_version="1", language="de", data_hash="0" * 64, file_path=relative, file_sha256=sha,
+                  file_size=len(content), created_by_id=w.id("user_id"))
+
+
+@builds("batch_id")
+def _letter_batch(w: World):
+    from ebh.letters.models import BatchStatus, LetterBatch
+
+    manifest, _sha = _data_file(w, ".csv", b"person_id;status\n")
+    return LetterBatch(office_id=w.office.id, template_id="idor", template_versions={"de": "1"}, letter_date=TODAY,
+                       source="cases", status=BatchStatus.DONE, total=0, created_by_id=w.id("user_id"),
+                       manifest_path=manifest)
+
+
+VALUES["kind"] = "manifest"  # letters.batch_download: which output of the batch
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+
+@builds("evaluation_id")
+def _evaluation(w: World):
+    from ebh.rules.models import Evaluation
+
+    case = w.obj("case_id")
+    return Evaluation(office_id=w.office.id, case_id=case.id, person_id=case.person_id, actor_id=w.id("user_id"),
+                      trigger="manual", as_of=TODAY, basis=case.case_type.value, version="2024-06-27",
+                      valid_from=dt.date(2024, 6, 27), file_sha256="0" * 64, outcome="undetermined",
+                      facts={}, result={})

@@ -78,6 +78,11 @@ def test_production_refuses_default_or_short_secret_key(database_url, tmp_path, 
         _app(database_url, tmp_path, ENV="production", SECRET_KEY=key)
 
 
+def test_production_refuses_weak_password_hashing(database_url, tmp_path):
+    with pytest.raises(ConfigError, match="ARGON2"):
+        _app(database_url, tmp_path, ENV="production", SECRET_KEY=PRODUCTION_KEY, ARGON2_MEMORY_KIB=8192)
+
+
 def test_production_refuses_default_key_from_environment(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("EBH_ENV", "production")
     monkeypatch.delenv("EBH_SECRET_KEY", raising=False)
