@@ -139,7 +139,7 @@ def main() -> None:
     criteria = sum(len(v.criteria) for v in versions.values())
     with app.app_context():
         session = db.session
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         chunks = bulk.iter_chunks(session, office_id=None, cases=sa.true(), chunk=args.chunk)
         while True:
             t0 = time.perf_counter()
@@ -160,6 +160,7 @@ def main() -> None:
             timings["evaluate"] += t3 - t2
             del chunk, facts, env
         engine_total = time.perf_counter() - started
+        engine_cpu = time.process_time() - cpu_started
         session.remove()
     rss = peak_rss_mib()
 
@@ -184,7 +185,8 @@ def main() -> None:
         f"| fact derivation (vectorized) | {timings['derive']:.2f} |",
         f"| evaluation, {criteria} criteria of stag_10 {versions['stag_10'].version} + aufenthg_25b "
         f"{versions['aufenthg_25b'].version} | {timings['evaluate']:.2f} |",
-        f"| **engine total** | **{engine_total:.2f}** (target ≤ 10) |",
+        f"| **engine total** (CPU time of this process: {engine_cpu:.1f}) | **{engine_total:.2f}** (target ≤ 10) |",
+        f"| derivation + evaluation only (from columns in memory) | {timings['derive'] + timings['evaluate']:.2f} |",
         f"| hand-written SQL count, stag_10 {SQL_VERSION[1]} only | {sql_time:.2f} |",
         f"| ratio engine / SQL | {ratio:.2f} (target ≤ 5) |",
         "",

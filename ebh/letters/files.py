@@ -17,6 +17,9 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from typing import Any
+
+from ebh.letters import engine
 from ebh.letters.engine import DOCUMENT_PART
 
 
@@ -66,6 +69,30 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- batch rendering (runs in pool processes: no Flask, no database) ---------------------------------------
+
+_TEMPLATES: dict[str, engine.CompiledTemplate] = {}
+
+
+def render_task(task: tuple[int, str, str, dict[str, Any], str]) -> tuple[int, str, int, str]:
+    """Render one letter to ``target`` without fsync (the batch worker syncs per chunk).
+    ``task`` = (item id, template DOCX path, its sha256, context, target); returns (item id, sha256,
+    size, German error or "")."""
+    item_id, docx_path, sha256, context, target = task
+    try:
+        template = _TEMPLATES.get(sha256)
+        if template is None:
+            data = Path(docx_path).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha256:
+                return item_id, "", 0, "Briefvorlage wurde während des Laufs geändert"
+            template = _TEMPLATES[sha256] = engine.CompiledTemplate(data)
+        docx = template.render(context)
+        write_file(Path(target), docx, durable=False)
+        return item_id, hashlib.sha256(docx).hexdigest(), len(docx), ""
+    except Exception as exc:  # noqa: BLE001 - one broken letter goes to the error list, not the batch
+        return item_id, "", 0, f"Brief konnte nicht erstellt werden: {type(exc).__name__}: {exc}"[:300]
 
 
 # --- PDF -----------------------------------------------------------------------------------------------

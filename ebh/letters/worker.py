@@ -110,28 +110,6 @@ def next_batch_id() -> int | None:
     return None
 
 
-# --- rendering (runs in pool processes; no Flask, no database) ------------------------------------------
-
-_TEMPLATES: dict[str, engine.CompiledTemplate] = {}
-
-
-def render_task(task: tuple[int, str, str, dict[str, Any], str]) -> tuple[int, str, int, str]:
-    """Render one letter to ``target``: returns (item id, sha256, size, German error or "")."""
-    item_id, docx_path, sha256, context, target = task
-    try:
-        template = _TEMPLATES.get(sha256)
-        if template is None:
-            data = Path(docx_path).read_bytes()
-            if hashlib.sha256(data).hexdigest() != sha256:
-                return item_id, "", 0, "Briefvorlage wurde während des Laufs geändert"
-            template = _TEMPLATES[sha256] = engine.CompiledTemplate(data)
-        docx = template.render(context)
-        files.write_file(Path(target), docx, durable=False)
-        return item_id, hashlib.sha256(docx).hexdigest(), len(docx), ""
-    except Exception as exc:  # noqa: BLE001 - one broken letter goes to the error list, not the batch
-        return item_id, "", 0, f"Brief konnte nicht erstellt werden: {type(exc).__name__}: {exc}"[:300]
-
-
 def make_pool(size: int) -> concurrent.futures.ProcessPoolExecutor:
     return concurrent.futures.ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
 
@@ -215,7 +193,7 @@ def _process_chunk(batch: LetterBatch, template: LetterTemplate, items: list[Let
         path, sha = docx_paths[item.language]
         tasks.append((item.id, path, sha, context, str(folder / "letters" / name)))
         meta[item.id] = (item, name, data_hash(context), case)
-    results = list(pool.map(render_task, tasks, chunksize=max(1, len(tasks) // 8)) if pool else map(render_task, tasks))
+    results = list(pool.map(files.render_task, tasks, chunksize=max(1, len(tasks) // 8)) if pool else map(files.render_task, tasks))
     os.sync()  # every file of the chunk is on disk before its log row is committed
     now = utcnow()
     letters, item_updates, failed = [], [], 0
