@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test system-deps db demo check clean
+.PHONY: run test install install-test system-deps db demo check clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ check: install
 
 test: system-deps install-test check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+translations: install
+	BIN=$(BIN) sh ebh/translations/update.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

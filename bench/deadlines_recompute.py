@@ -35,7 +35,7 @@ def seed(conn: sa.Connection, cases: int) -> None:
     insert_series(conn, ResidencePeriod.__table__, cases, {
         "person_id": "g",
         "status": "(ARRAY['duldung','fiktion','residence_permit','duldung_60d'])[1 + g % 4]",
-        "start": "current_date - 400", "valid_until": "current_date - 365 + (g * 7919) % 730",
+        "start": "current_date - 400", "valid_until": "current_date - 365 + ((g::bigint * 7919) % 730)::int",
     })
     insert_series(conn, Case.__table__, cases, {
         "office_id": "1", "person_id": "g", "file_number": "'KOE-N-' || lpad(g::text, 8, '0')",

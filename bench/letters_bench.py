@@ -174,6 +174,7 @@ Template `{TEMPLATE}` ({LANGUAGE}), synthetic recipients (names with `&`, `<`, q
   queue of {2 * args.pool} chunks, independent of the number of letters).
 * Output: {written:,} DOCX files, {size_mib:.0f} MiB; canonical `word/document.xml` identical to docxtpl for
   100 sampled letters: **{identical}**; file 0 byte-identical to a fresh render: **{probe_ok}**; naive output non-empty: {pages_ok}.
+* Load average at the end of the run: {os.getloadavg()[0]:.1f} (other jobs on the machine slow both measurements alike).
 """
     print(body)
     write_section("letters", body)

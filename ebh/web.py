@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, g, has_request_context, render_template, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -24,15 +25,28 @@ CSP = (
 )
 
 
+LOCALES = ("de", "en")
+#: Remembers a ``?lang=`` choice for the browser session. A cookie of its own, not the Flask
+#: session, because login clears the session (fixation defence) and the choice must survive it.
+LANG_COOKIE = "ebh_lang"
+
+
 def select_locale() -> str:
-    """German first; a logged-in user's locale or ``?lang=en`` picks English."""
+    """German first; ``?lang=``, then the choice remembered in the browser session, then the user's
+    ``locale`` column pick the language."""
     if not has_request_context():  # CLI commands, jobs and services called from tests
         return "de"
-    requested = request.args.get("lang")
-    if requested in {"de", "en"}:
-        return requested
+    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if choice in LOCALES:
+            return choice
     user = getattr(current_user, "locale", None) if current_user else None
-    return user if user in {"de", "en"} else "de"
+    return user if user in LOCALES else "de"
+
+
+def lang_switch_url(locale: str) -> str:
+    """The current page (path and query) with ``lang`` set, for the language switch link."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", locale)]
+    return f"{request.path}?{urlencode(args)}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +128,9 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if current_user and current_user.is_authenticated:
             headers.setdefault("Cache-Control", "no-store")
+        if request.args.get("lang") in LOCALES and request.cookies.get(LANG_COOKIE) != request.args["lang"]:
+            response.set_cookie(LANG_COOKIE, request.args["lang"], httponly=True, samesite="Lax",
+                                secure=app.config["ENV"] == "production")
         return response
 
     @app.route("/health")
@@ -158,7 +175,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        return {"case_panels": case_panels, "nav_items": nav_items}
+        return {"case_panels": case_panels, "nav_items": nav_items, "lang_switch_url": lang_switch_url,
+                "get_locale": get_locale}
 
     @app.teardown_request
     def _rollback_on_error(exc: BaseException | None) -> None:

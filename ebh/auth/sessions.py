@@ -14,7 +14,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app, g, request, session
 
-from ebh.auth.models import User, UserSession
+from ebh.auth.models import LoginAttempt, User, UserSession
 from ebh.db import utcnow
 from ebh.extensions import db
 
@@ -128,7 +128,9 @@ def revoke_all_sessions(user: User, *, keep: UserSession | None = None) -> int:
 
 
 def purge_expired_sessions(older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
-    """Delete session rows created long ago (housekeeping job); they are past every timeout."""
+    """Housekeeping job: delete session rows created long ago (past every timeout) and login
+    attempts of the same age (they only count inside the throttle window). Returns deleted sessions."""
     cutoff = utcnow() - older_than
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff))
     result = db.session.execute(sa.delete(UserSession).where(UserSession.created_at < cutoff))
     return result.rowcount or 0

@@ -32,13 +32,20 @@ COUNT_CAP = 1000
 #: Up to this many matching persons a name search starts from the persons; beyond, from the sorted index.
 FEW_PERSONS = 1000
 MAX_PAGE = 10_000
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "extract now, translate later"
+    """Marks a string for the catalogue; the template translates it with ``_(label)`` when rendering."""
+    return message
+
+
 SORTS = {
     # key: (label, default descending)
-    "received": ("Eingang", True),
-    "file_number": ("Aktenzeichen", False),
-    "name": ("Name", False),
-    "status": ("Status", False),
-    "due": ("Fälligkeit", False),
+    "received": (N_("Eingang"), True),
+    "file_number": (N_("Aktenzeichen"), False),
+    "name": (N_("Name"), False),
+    "status": (N_("Status"), False),
+    "due": (N_("Fälligkeit"), False),
 }
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

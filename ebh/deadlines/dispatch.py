@@ -247,7 +247,7 @@ class _Lane:
                 messages.append(([row], item.recipient, raw))
         for group in digests.values():
             keys = "|".join(sorted(row.idempotency_key for row, _ in group))
-            message_id = f"<ebh-digest-{hashlib.sha256(keys.encode()).hexdigest()[:32]}@{_domain(self.settings.sender)}>"
+            message_id = f"<ebh-digest-{hashlib.sha256(keys.encode()).hexdigest()[:32]}@{mail.mail_domain(self.settings.sender)}>"
             raw = mail.render_digest([item for _, item in group], message_id=message_id, sender=self.settings.sender,
                                      base_url=self.settings.base_url, now=now)
             messages.append(([row for row, _ in group], group[0][1].recipient, raw))
@@ -391,7 +391,3 @@ def _smtp_error(exc: smtplib.SMTPException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"SMTP-Fehler {exc.smtp_code}: {exc.smtp_error.decode(errors='replace')}"
     return f"SMTP-Fehler: {exc}"
-
-
-def _domain(sender: str) -> str:
-    return sender.rsplit("@", 1)[-1].strip("> ") or "ebh.invalid"

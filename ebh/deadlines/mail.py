@@ -29,6 +29,11 @@ KIND_TEXT = {
 }
 
 
+def mail_domain(sender: str) -> str:
+    """The domain part of MAIL_FROM, used in Message-IDs."""
+    return sender.rsplit("@", 1)[-1].strip("> ") or "ebh.invalid"
+
+
 @dataclasses.dataclass(frozen=True)
 class ReminderMail:
     reminder_id: int

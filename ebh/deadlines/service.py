@@ -33,7 +33,7 @@ from ebh.auth.models import Office, Role, User
 from ebh.cases import workflow
 from ebh.cases.models import Case, CaseDocument, ResidencePeriod
 from ebh.db import utcnow
-from ebh.deadlines import calendar, derive, reminders
+from ebh.deadlines import calendar, derive, mail, reminders
 from ebh.deadlines.models import (
     ACTIONABLE_KINDS,
     VWGO75_KINDS,
@@ -373,7 +373,7 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
         ):
             current[reminder.deadline_id][reminder.idempotency_key] = reminder
 
-    domain = _mail_domain()
+    domain = mail.mail_domain(current_app.config["MAIL_FROM"])
     inserts: list[dict[str, Any]] = []
     cancel_ids: list[int] = []
     revive: list[dict[str, Any]] = []
@@ -436,11 +436,6 @@ def _insert_ignore(table: sa.Table, key: str) -> Any:
     return insert(table).on_conflict_do_nothing(index_elements=[key])
 
 
-def _mail_domain() -> str:
-    sender = current_app.config["MAIL_FROM"]
-    return sender.rsplit("@", 1)[-1].strip("> ") or "ebh.invalid"
-
-
 # --------------------------------------------------------------------------------------------------
 # Signals
 # --------------------------------------------------------------------------------------------------
@@ -468,9 +463,19 @@ def load_case(actor: User, case_id: int) -> Case:
     return require_same_office(actor, db.session.get(Case, case_id), "case")
 
 
-def _load_deadline(actor: User, deadline_id: int) -> Deadline:
+def load_deadline(actor: User, deadline_id: int) -> Deadline:
     require_role(actor, *CASE_ROLES)
     return require_same_office(actor, db.session.get(Deadline, deadline_id), "deadline")
+
+
+def load_reminder(actor: User, reminder_id: int) -> Reminder:
+    require_role(actor, Role.ADMIN)
+    return require_same_office(actor, db.session.get(Reminder, reminder_id), "reminder")
+
+
+def load_closing_day(actor: User, closing_day_id: int) -> OfficeClosingDay:
+    require_role(actor, Role.ADMIN)
+    return require_same_office(actor, db.session.get(OfficeClosingDay, closing_day_id), "closing_day")
 
 
 def _reason(text: str | None, field: str) -> str:
@@ -515,7 +520,7 @@ def add_wiedervorlage(actor: User, case_id: int, due_on: dt.date | None, note: s
 
 
 def mark_done(actor: User, deadline_id: int, reason: str) -> Deadline:
-    deadline = _load_deadline(actor, deadline_id)
+    deadline = load_deadline(actor, deadline_id)
     reason = _reason(reason, "reason")
     if deadline.status is not DeadlineStatus.OPEN:
         raise DeadlineError("Die Frist ist bereits erledigt oder entfallen.", "reason")
@@ -533,7 +538,7 @@ def mark_done(actor: User, deadline_id: int, reason: str) -> Deadline:
 
 def snooze(actor: User, deadline_id: int, until: dt.date | None, reason: str,
            *, today: dt.date | None = None) -> Deadline:
-    deadline = _load_deadline(actor, deadline_id)
+    deadline = load_deadline(actor, deadline_id)
     reason = _reason(reason, "reason")
     today = today or reminders.local_today(utcnow())
     if deadline.status is not DeadlineStatus.OPEN:
@@ -663,8 +668,7 @@ def reminder_problems(actor: User, *, page: int = 1, per_page: int = 50):
 
 def retry_reminder(actor: User, reminder_id: int) -> Reminder:
     """Put a failed reminder back into the queue (after the SMTP problem is fixed)."""
-    require_role(actor, Role.ADMIN)
-    reminder = require_same_office(actor, db.session.get(Reminder, reminder_id), "reminder")
+    reminder = load_reminder(actor, reminder_id)
     if reminder.status is not ReminderStatus.FAILED:
         raise DeadlineError("Nur fehlgeschlagene Erinnerungen können erneut versucht werden.")
     reminder.status = ReminderStatus.PENDING
@@ -710,8 +714,7 @@ def add_closing_days(actor: User, days: Sequence[tuple[dt.date, str]]) -> list[O
 
 
 def delete_closing_day(actor: User, closing_day_id: int) -> None:
-    require_role(actor, Role.ADMIN)
-    row = require_same_office(actor, db.session.get(OfficeClosingDay, closing_day_id), "closing_day")
+    row = load_closing_day(actor, closing_day_id)
     audit.record(actor, "delete", "closing_day", row.id, summary=f"Schließtag {row.day:%d.%m.%Y} entfernt",
                  changes={"day": [row.day.isoformat(), None]})
     db.session.delete(row)

@@ -120,6 +120,7 @@ def add_wiedervorlage(case_id: int):
 @bp.route("/fristen/<int:deadline_id>/erledigt", methods=["POST"])
 def mark_done(deadline_id: int):
     actor = _actor()
+    service.load_deadline(actor, deadline_id)  # access check (404 for other offices) before anything else
     form = DoneForm()
     return _deadline_action(form, lambda: service.mark_done(actor, deadline_id, form.reason.data),
                             _("Frist als erledigt vermerkt."))
@@ -128,6 +129,7 @@ def mark_done(deadline_id: int):
 @bp.route("/fristen/<int:deadline_id>/zurueckstellen", methods=["POST"])
 def snooze(deadline_id: int):
     actor = _actor()
+    service.load_deadline(actor, deadline_id)
     form = SnoozeForm()
     return _deadline_action(form, lambda: service.snooze(actor, deadline_id, form.until.data, form.reason.data),
                             _("Frist zurückgestellt."))
@@ -169,6 +171,7 @@ def reminder_problems():
 @bp.route("/admin/erinnerungen/<int:reminder_id>/erneut", methods=["POST"])
 def retry_reminder(reminder_id: int):
     actor = _actor()
+    service.load_reminder(actor, reminder_id)
     form = EmptyForm()
     return _deadline_action(form, lambda: service.retry_reminder(actor, reminder_id),
                             _("Erinnerung wird erneut versendet."))
@@ -205,6 +208,7 @@ def closing_days():
 @bp.route("/admin/schliesstage/<int:closing_day_id>/loeschen", methods=["POST"])
 def delete_closing_day(closing_day_id: int):
     actor = _actor()
+    service.load_closing_day(actor, closing_day_id)
     form = EmptyForm()
     if form.validate():
         service.delete_closing_day(actor, closing_day_id)

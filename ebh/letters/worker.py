@@ -28,7 +28,6 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -39,7 +38,7 @@ from ebh.auth.models import Office, User
 from ebh.cases.models import Case, Person
 from ebh.db import utcnow
 from ebh.extensions import db
-from ebh.letters import engine, files
+from ebh.letters import files
 from ebh.letters.fields import build_context
 from ebh.letters.library import LetterTemplate, check_library, load_library
 from ebh.letters.models import BatchStatus, Letter, LetterBatch, LetterBatchItem

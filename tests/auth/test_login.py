@@ -259,3 +259,19 @@ def test_login_with_an_expired_session_cookie_does_not_lock_sqlite(client, casew
     assert time.monotonic() - started < 5
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 3
+
+
+def test_housekeeping_purges_old_sessions_and_login_attempts(client, caseworker, app):
+    from ebh.auth.sessions import purge_expired_sessions
+
+    _login(client, caseworker.username, WRONG)
+    _login(client, caseworker.username)
+    db.session.execute(sa.update(UserSession).values(created_at=utcnow() - dt.timedelta(days=31)))
+    db.session.execute(sa.update(LoginAttempt).values(at=utcnow() - dt.timedelta(days=31)))
+    db.session.commit()
+    _login(client, caseworker.username)  # a fresh session and attempt stay
+    assert purge_expired_sessions() == 1
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 1

@@ -12,7 +12,6 @@ from ebh.db import utcnow
 from ebh.deadlines import dispatch, reminders, service
 from ebh.deadlines.models import Reminder, ReminderStatus
 from tests import factories
-from tests.conftest import login, post_form  # noqa: F401 - fixtures
 from tests.deadlines.conftest import make_case
 
 D = dt.date

@@ -226,3 +226,24 @@ def test_email_mode_setting(client, login, db, office, caseworker):
     assert service.email_mode(_fresh(db, type(caseworker), caseworker.id)).value == "digest"
     bad = post_form(client, "/fristen/einstellungen", {"email_mode": "sms"})
     assert bad.status_code == 200 and "digest" == service.email_mode(caseworker).value
+
+
+def test_other_office_ids_are_not_found(client, login, db, office, other_office, caseworker):
+    foreign_case = make_case(other_office)
+    deadline = Deadline(office_id=other_office.id, case_id=foreign_case.id, kind=DeadlineKind.WIEDERVORLAGE,
+                        source_key="manual:f", due_on=_today())
+    db.session.add(deadline)
+    db.session.commit()
+    admin = factories.user(office, "admin1", role="admin")
+    login(admin)
+    for url in (f"/fristen/{deadline.id}/erledigt", f"/fristen/{deadline.id}/zurueckstellen",
+                "/admin/erinnerungen/999/erneut", "/admin/schliesstage/999/loeschen"):
+        assert post_form(client, url, {}, token_from="/fristen").status_code == 404, url
+    assert _fresh(db, Deadline, deadline.id).status is DeadlineStatus.OPEN
+
+
+def test_campaign_role_has_no_inbox(app, db, office):
+    campaign = factories.user(office, "kampagne", role="campaign")
+    other = app.test_client()
+    post_form(other, "/login", {"username": campaign.username, "password": factories.PASSWORD})
+    assert other.get("/fristen").status_code == 403
