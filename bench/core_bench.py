@@ -176,6 +176,7 @@ def like_baseline(app, office_id: int, names: list[tuple[str, str]]) -> list[flo
 
 
 def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
+    load = os.getloadavg()[0]
     url = database_url(kind)
     app = make_app(url)
     with app.app_context():
@@ -201,7 +202,7 @@ def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return {"kind": kind, "result": result, "generation": generation, "figures": figures, "username": username}
+    return {"kind": kind, "result": result, "generation": generation, "figures": figures, "load": load}
 
 
 def report(runs: list[dict], persons: int, rounds: int) -> str:
@@ -230,6 +231,9 @@ def report(runs: list[dict], persons: int, rounds: int) -> str:
         measured = label.startswith(("Name", "Aktenzeichen", "Geburtsdatum", "Liste"))
         verdict = ("✓" if ok else "✗ über 50 ms") if measured else "–"
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {verdict} |")
+    lines += ["", "Load average (1 min) of the machine at the start of each run: "
+              + ", ".join(f"{r['kind']} {r['load']:.1f}" for r in runs)
+              + " – other work on this 2-core machine shows up directly in these figures."]
     lines += ["", f"Peak RSS of the bench process: {peak_rss_mib():.0f} MiB. Row counts: "
               + ", ".join(f"{t} {n:,}" for t, n in runs[0]["result"].rows.items() if n) + "."]
     return "\n".join(lines)

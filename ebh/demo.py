@@ -17,13 +17,15 @@ The same seed (and reference date) always gives the same data.
 from __future__ import annotations
 
 import bisect
-import concurrent.futures
 import dataclasses
 import datetime as dt
 import functools
 import itertools
+import multiprocessing
+import queue as queue_module
 import random
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -43,6 +45,8 @@ from ebh.extensions import db
 DEMO_PASSWORD = "Rheinufer-Demo-Zugang-7319"
 #: Above this many persons on empty tables, secondary indexes are rebuilt after the load.
 REBUILD_INDEXES_FROM = 20_000
+#: From this many persons the rows are generated in a separate process while the database writes.
+PARALLEL_FROM = 20_000
 #: Rows buffered before they are written.
 CHUNK_ROWS = 20_000
 
@@ -410,7 +414,8 @@ class Generator:
             if spouse_sex == "f" and origin.wife_takes_name:
                 family = data.feminine(origin.key, main.family)
                 birth = data.feminine(origin.key, self.pick(origin.family))
-            spouse = self._person(office, origin, spouse_sex, spouse_dob, entry + self.ri(0, 400), family=family,
+            spouse_entry = min(max(entry + self.ri(0, 400), spouse_dob + 1), self.today - 1)
+            spouse = self._person(office, origin, spouse_sex, spouse_dob, spouse_entry, family=family,
                                   birth_name=birth or "", married=True)
             self._link(main, spouse, "spouse", "spouse", True)
             members.append(spouse)
@@ -1076,6 +1081,79 @@ def _save_counters(counters: dict[tuple[int, str, int], int]) -> None:
             row.last_value = value
 
 
+@dataclasses.dataclass
+class _GeneratorParams:
+    seed: int
+    today: dt.date
+    offices: list[_Office]
+    next_ids: dict[str, int]
+    counters: dict[tuple[int, str, int], int]
+    persons: int
+
+
+@dataclasses.dataclass
+class _Chunk:
+    rows: dict[str, list[tuple]]
+    #: Persons generated so far.
+    persons: int
+
+
+@dataclasses.dataclass
+class _Done:
+    persons: int
+    cases: int
+    counters: dict[tuple[int, str, int], int]
+
+
+def _chunks_in_process(params: _GeneratorParams) -> Iterator[_Chunk | _Done]:
+    """All rows in chunks of about :data:`CHUNK_ROWS`, then the totals."""
+    generator = Generator(params.seed, params.today, params.offices, params.next_ids, params.counters)
+    while generator.persons < params.persons:
+        generator.household(params.persons - generator.persons)
+        if generator.pending() >= CHUNK_ROWS:
+            yield _Chunk(generator.take_rows(), generator.persons)
+    yield _Chunk(generator.take_rows(), generator.persons)
+    yield _Done(generator.persons, generator.cases, generator.counters)
+
+
+def _generate_into(params: _GeneratorParams, queue: Any) -> None:
+    """Entry point of the generator process: the same chunks as in-process, sent through ``queue``."""
+    try:
+        for item in _chunks_in_process(params):
+            queue.put(item)
+    except BaseException:  # the parent re-raises it; nothing else reports errors of this process
+        queue.put(RuntimeError(f"ebh demo: generator failed\n{traceback.format_exc()}"))
+
+
+def _chunks_from_child(params: _GeneratorParams) -> Iterator[_Chunk | _Done]:
+    """The chunks of :func:`_chunks_in_process`, generated in a separate process.
+
+    On two or more cores the next chunk is generated while the database writes the current one. The
+    generator is the same sequential code, so the data is identical to an in-process run.
+    """
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=3)
+    child = context.Process(target=_generate_into, args=(params, queue), name="ebh-demo-generator", daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except queue_module.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"ebh demo: generator process ended with exit code {child.exitcode}") from None
+                continue
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if isinstance(item, _Done):
+                break
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join(timeout=10)
+
+
 def has_persons() -> bool:
     from ebh.cases.models import Person
 
@@ -1099,29 +1177,20 @@ def load_demo(persons: int = 300, seed: int = 1, offices: int = 5, *, today: dt.
         connection.execute(sa.schema.DropConstraint(fk))
     for index in indexes:
         connection.execute(sa.schema.DropIndex(index, if_exists=True))
-    generator = Generator(seed, today or dt.date.today(), office_contexts, next_ids, _counters(office_contexts))
+    params = _GeneratorParams(seed, today or dt.date.today(), office_contexts, next_ids, _counters(office_contexts),
+                              persons)
     written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
-
-    def write(chunk: dict[str, list[tuple]]) -> None:
-        for table, rows in chunk.items():
-            sink.write(table, rows)
-            written[table] += len(rows)
-
-    # One writer thread: the database works on a chunk (the drivers release the GIL while it does)
-    # while the next chunk is generated. At most one chunk is in flight; the connection is used by
-    # one thread at a time.
-    with sink, concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
-        in_flight = writer.submit(write, {})
-        while generator.persons < persons:
-            generator.household(persons - generator.persons)
-            if generator.pending() >= CHUNK_ROWS:
-                chunk = generator.take_rows()
-                in_flight.result()
-                in_flight = writer.submit(write, chunk)
-                if progress:
-                    progress(generator.persons, persons)
-        in_flight.result()
-        write(generator.take_rows())
+    chunks = _chunks_in_process(params) if persons < PARALLEL_FROM else _chunks_from_child(params)
+    with sink:
+        for item in chunks:
+            if isinstance(item, _Done):
+                done = item
+                break
+            for table, rows in item.rows.items():
+                sink.write(table, rows)
+                written[table] += len(rows)
+            if progress:
+                progress(item.persons, persons)
     timings = {"rows": time.perf_counter() - started}
     for index in indexes:
         connection.execute(sa.schema.CreateIndex(index))
@@ -1139,13 +1208,13 @@ def load_demo(persons: int = 300, seed: int = 1, offices: int = 5, *, today: dt.
             if count:
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-    _save_counters(generator.counters)
+    _save_counters(done.counters)
     from ebh.audit.service import record
 
     record(None, "create", "demo", None,
-           summary=f"Demodaten geladen: {generator.persons} Personen, {generator.cases} Fälle, Seed {seed}")
+           summary=f"Demodaten geladen: {done.persons} Personen, {done.cases} Fälle, Seed {seed}")
     db.session.flush()
-    return DemoResult(generator.persons, generator.cases, written, time.perf_counter() - started, listing,
+    return DemoResult(done.persons, done.cases, written, time.perf_counter() - started, listing,
                       DEMO_PASSWORD, timings)
 
 

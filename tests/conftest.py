@@ -91,6 +91,24 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
         _db.engine.dispose()
 
 
+def _pg_wipe_sql(tables) -> str:
+    """One round trip that empties every table and restarts the id sequences.
+
+    DELETE with triggers and foreign-key checks off (``session_replication_role = replica``) is far faster
+    than TRUNCATE of ~50 tables per test, and the audit log's append-only trigger stays installed.
+    """
+    statements = ["SET LOCAL session_replication_role = replica"]
+    for table in tables:
+        statements.append(f'DELETE FROM "{table.name}"')
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (column.autoincrement == "auto" and isinstance(column.type, sa.Integer)):
+                statements.append(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), 1, false) "
+                    f"WHERE pg_get_serial_sequence('\"{table.name}\"', '{column.name}') IS NOT NULL"
+                )
+    return ";\n".join(statements)
+
+
 def _wipe(app) -> None:
     with app.app_context():
         _db.session.remove()
@@ -98,8 +116,7 @@ def _wipe(app) -> None:
         tables = list(reversed(_db.metadata.sorted_tables))
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                connection.exec_driver_sql(_pg_wipe_sql(tables))
             else:
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 for table in tables:

@@ -120,6 +120,9 @@ def test_data_is_consistent(loaded, db):
         for earlier, later in zip(periods, periods[1:]):
             assert earlier.end_date is not None and earlier.end_date < later.start
         assert periods[-1].end_date is None
+    for person in db.session.scalars(sa.select(Person)):
+        assert person.date_of_birth <= (person.entry_date or TODAY) <= TODAY, person.id
+        assert person.married_to_german_since is None or person.date_of_birth < person.married_to_german_since
     demo_events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity == "demo")).all()
     assert len(demo_events) == 1 and "200 Personen" in demo_events[0].summary
 
@@ -193,6 +196,13 @@ def test_same_seed_gives_same_data():
     first, again, other = _generate(11), _generate(11), _generate(12)
     assert first == again
     assert first["persons"] != other["persons"]
+
+
+def test_generator_process_sends_the_same_rows():
+    """Large loads generate in a child process; the rows must be exactly those of an in-process run."""
+    offices = [demo._Office(i + 1, spec, [1, 2]) for i, spec in enumerate(demo_data.OFFICES[:3])]
+    params = demo._GeneratorParams(5, TODAY, offices, dict.fromkeys(demo.COLUMNS, 1), {}, 400)
+    assert list(demo._chunks_from_child(params)) == list(demo._chunks_in_process(params))
 
 
 def test_names_and_transliterations():

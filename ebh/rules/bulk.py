@@ -61,24 +61,31 @@ def _code(column: Any, mapping: dict[str, int]) -> Any:
     return sa.case(mapping, value=column, else_=-1)
 
 
-def _cursor_rows(session: Session, stmt: Any) -> list[tuple]:
-    """Run ``stmt`` on the raw DB-API cursor (no ORM row objects); the values are internal (ids, codes)."""
+BLOCK = 50_000
+
+
+def _blocks(session: Session, stmt: Any) -> Iterator[list[tuple]]:
+    """Rows of ``stmt`` from the raw DB-API cursor in blocks (no ORM rows; few Python objects alive at once).
+    The statement is compiled with literal values: they are internal ids and codes, never user input."""
     connection = session.connection()
     sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        while rows := cursor.fetchmany(BLOCK):
+            yield rows
     finally:
         cursor.close()
 
 
+def _cursor_rows(session: Session, stmt: Any) -> list[tuple]:
+    return [row for block in _blocks(session, stmt) for row in block]
+
+
 def _fetch(session: Session, stmt: Any, width: int) -> np.ndarray:
     """A float matrix of the result (NaN for NULL); every column must be numeric."""
-    rows = _cursor_rows(session, stmt)
-    if not rows:
-        return np.zeros((0, width))
-    return np.array(rows, dtype=float).reshape(len(rows), width)
+    parts = [np.array(block, dtype=float).reshape(len(block), width) for block in _blocks(session, stmt)]
+    return np.concatenate(parts) if parts else np.zeros((0, width))
 
 
 def _known(column: np.ndarray, dtype: Any, fill: Any = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -177,14 +184,15 @@ def load_persons(session: Session, scope: Scope) -> tuple[np.ndarray, Batch]:
         person[key] = (np.zeros(n, dtype=dtype), np.zeros(n, dtype=bool))
     person["case_present"] = (np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
 
-    raw = _cursor_rows(session, sa.select(ResidencePeriod.person_id, _code(ResidencePeriod.status, STATUS_CODE),
-                                          d(ResidencePeriod.start), d(ResidencePeriod.end_date),
-                                          ResidencePeriod.paragraph).where(scope.rows(ResidencePeriod.person_id)))
-    columns = list(zip(*raw)) if raw else [(), (), (), (), ()]
-    del raw
-    per = np.array(columns[:4], dtype=float).T.reshape(-1, 4)
-    section, subsection = _paragraph_columns(columns[4])
-    del columns
+    numbers, texts = [], []
+    for block in _blocks(session, sa.select(ResidencePeriod.person_id, _code(ResidencePeriod.status, STATUS_CODE),
+                                            d(ResidencePeriod.start), d(ResidencePeriod.end_date),
+                                            ResidencePeriod.paragraph).where(scope.rows(ResidencePeriod.person_id))):
+        numbers.append(np.array([row[:4] for row in block], dtype=float).reshape(len(block), 4))
+        texts.extend(row[4] for row in block)
+    per = np.concatenate(numbers) if numbers else np.zeros((0, 4))
+    section, subsection = _paragraph_columns(texts)
+    del numbers, texts
     pos = np.searchsorted(ids, per[:, 0].astype(np.int64)) if len(per) else np.zeros(0, dtype=np.int64)
     inside = (pos < n) & (ids[np.minimum(pos, max(n - 1, 0))] == per[:, 0]) if n else np.zeros(len(per), bool)
     per, per_p, section, subsection = per[inside], pos[inside], section[inside], subsection[inside]

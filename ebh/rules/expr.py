@@ -564,11 +564,11 @@ class _Compiler:
 
     def visit_Compare(self, node: ast.Compare) -> Node:
         parts: list[Node] = []
-        left_ast, left = node.left, self.visit(node.left)
+        left: Node | None = self.visit(node.left)
         for op, right_ast in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 parts.append(self._in(left, right_ast, isinstance(op, ast.NotIn), node))
-                left_ast, left = right_ast, None  # type: ignore[assignment]
+                left = None
                 continue
             fn = _CMP.get(type(op))
             if fn is None:
@@ -582,7 +582,7 @@ class _Compiler:
             if fn not in (operator.eq, operator.ne) and left.typ not in (INT, DATE):
                 raise self.fail(f"{_CMP_TEXT[type(op)]} geht nur mit Zahlen und Daten, nicht {left.typ}", node)
             parts.append(Compare(fn, left, right))
-            left_ast, left = right_ast, right
+            left = right
         return parts[0] if len(parts) == 1 else And(parts)
 
     def _in(self, left: Node | None, right: ast.AST, negate: bool, node: ast.AST) -> Node:

@@ -1,13 +1,17 @@
 """Case panel (checklist, re-evaluation, what-if date), stored snapshots and the law-change page."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ebh.auth.access import require_role
+from ebh.cases.service import get_case
 from ebh.rules import engine, service
+from ebh.rules.dates import format_de
 from ebh.rules.forms import CompareForm, EvaluateForm
 
 bp = Blueprint("rules", __name__)
@@ -34,8 +38,6 @@ def panel_context(actor: Any, case: Any) -> dict[str, Any]:
 
 @bp.route("/cases/<int:case_id>/rules/evaluate", methods=["POST"])
 def evaluate(case_id: int) -> Any:
-    from ebh.cases.service import get_case
-
     actor = _actor()
     case = get_case(actor, case_id)
     form = EvaluateForm()
@@ -64,8 +66,6 @@ def evaluation_json(evaluation_id: int) -> Any:
 @bp.route("/rules/compare")
 def compare() -> Any:
     actor = _actor()
-    from ebh.auth.access import require_role
-
     require_role(actor, *service.COMPARE_ROLES)
     choices = service.version_choices()
     form = CompareForm(request.args)
@@ -84,8 +84,4 @@ def compare() -> Any:
 @bp.app_template_filter("date_iso_de")
 def _date_iso_de(value: str | None) -> str:
     """An ISO date string from a stored result as TT.MM.JJJJ."""
-    import datetime as dt
-
-    from ebh.rules.dates import format_de
-
     return format_de(dt.date.fromisoformat(value)) if value else ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import sqlalchemy as sa
 
 from ebh.cases.models import (
     Case,

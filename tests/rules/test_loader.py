@@ -11,7 +11,7 @@ import pytest
 
 from ebh.config import PROJECT_ROOT
 from ebh.rules import dates, engine
-from ebh.rules.expr import BOOL, DATE, INT, STR, SEnv, VEnv
+from ebh.rules.expr import BOOL, DATE, INT, SEnv, VEnv
 from ebh.rules.facts import FACT_TYPES
 from ebh.rules.loader import NoVersionInForce, RuleRegistry, RulesError, UnknownBasis, load_rules, run_example
 

@@ -8,6 +8,7 @@ from flask import request
 
 from ebh import create_app, web
 from ebh.config import DEFAULT_SECRET_KEY, ConfigError
+from ebh.extensions import db
 from tests import factories
 from tests.conftest import IsolatedClient, post_form
 from tests.security import routes
@@ -69,7 +70,20 @@ def _app(database_url: str, tmp_path, **config):
     application = create_app({"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "data"), **config},
                              instance_path=tmp_path)
     application.test_client_class = IsolatedClient
+    _APPS.append(application)
     return application
+
+
+_APPS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_extra_apps():
+    """Close the connection pools of the production-mode apps built here (no leaked connections)."""
+    yield
+    while _APPS:
+        with _APPS.pop().app_context():
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "kurz", ""])
