@@ -119,6 +119,9 @@ FACT_LABELS = {
     "removal_prevented_by_own_deception": _l("Abschiebung durch eigene Täuschung verhindert"),
     "has_own_dwelling": _l("Eigene Wohnung"),
     "special_integration": _l("Besondere Integrationsleistungen"),
+    "integration_course_certificate": _l("Integrationskurs erfolgreich abgeschlossen (BAMF-Bescheinigung)"),
+    "oral_everyday_german": _l("Mündliche Alltagsverständigung ohne nennenswerte Probleme"),
+    "previous_nationality_renounced": _l("Bisherige Staatsangehörigkeit aufgegeben oder verloren"),
 }
 
 
@@ -153,6 +156,9 @@ class PersonForm(VersionedForm):
     removal_prevented_by_own_deception = TriStateField(FACT_LABELS["removal_prevented_by_own_deception"])
     has_own_dwelling = TriStateField(FACT_LABELS["has_own_dwelling"])
     special_integration = TriStateField(FACT_LABELS["special_integration"])
+    integration_course_certificate = TriStateField(FACT_LABELS["integration_course_certificate"])
+    oral_everyday_german = TriStateField(FACT_LABELS["oral_everyday_german"])
+    previous_nationality_renounced = TriStateField(FACT_LABELS["previous_nationality_renounced"])
     # Creating a relative from another person's page ("Kind anlegen").
     relative_of = HiddenField()
     relation = HiddenField()
@@ -215,7 +221,8 @@ class LanguageForm(FlaskForm):
 class CivicTestForm(FlaskForm):
     kind = SelectField(_l("Art"), choices=choices([("einbuergerungstest", _l("Einbürgerungstest")),
                                           ("leben_in_deutschland", _l("Test „Leben in Deutschland“")),
-                                          ("school_degree", _l("Deutscher Schulabschluss"))]))
+                                          ("school_degree", _l("Deutscher Schulabschluss")),
+                                          ("abh_interview", _l("Gespräch in der Ausländerbehörde (Grundkenntnisse)"))]))
     taken_on = GermanDateField(_l("Datum"), validators=_required(_l("Bitte das Testdatum angeben.")))
     score = IntegerField(_l("Richtige Antworten (von 33)"), validators=[Optional()])
     passed = BooleanField(_l("Bestanden"), default=True)

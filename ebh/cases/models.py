@@ -263,7 +263,7 @@ class CivicTest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
-    #: einbuergerungstest, leben_in_deutschland, school_degree
+    #: einbuergerungstest, leben_in_deutschland, school_degree, abh_interview (§ 25b basic knowledge, NRW Erlass)
     kind: Mapped[str] = mapped_column(sa.String(30), default="einbuergerungstest")
     taken_on: Mapped[dt.date] = mapped_column(sa.Date)
     passed: Mapped[bool] = mapped_column(default=True)

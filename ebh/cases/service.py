@@ -283,7 +283,7 @@ PERSON_TEXT_FIELDS: dict[str, tuple[str, int]] = {
 PERSON_FACTS = (
     "identity_clarified", "legally_incapacitated", "guest_worker", "illness_or_disability",
     "age_related_inability", "pending_investigation", "removal_prevented_by_own_deception", "has_own_dwelling",
-    "special_integration",
+    "special_integration", "integration_course_certificate", "oral_everyday_german", "previous_nationality_renounced",
 )
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -587,14 +587,14 @@ def _validate_language(person: Person, data: Mapping[str, Any], row: Any) -> dic
 def _validate_civic_test(person: Person, data: Mapping[str, Any], row: Any) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
     values = {
-        "kind": _choice(data, "kind", "Art des Tests", ["einbuergerungstest", "leben_in_deutschland", "school_degree"],
+        "kind": _choice(data, "kind", "Art des Tests", ["einbuergerungstest", "leben_in_deutschland", "school_degree", "abh_interview"],
                         current=row.kind if row else "einbuergerungstest"),
         "taken_on": _date(data, "taken_on", "Testdatum", required=True, earliest=birth, earliest_label=birth_label,
                           latest=today(), latest_label=_("heute"), current=row.taken_on if row else None),
         "passed": _bool(data, "passed", row.passed if row else True),
         "score": _int(data, "score", "Punktzahl", 0, 33, current=row.score if row else None),
     }
-    if values["kind"] != "school_degree" and values["score"] is not None and values["score"] < 17 and values["passed"]:
+    if values["kind"] in {"einbuergerungstest", "leben_in_deutschland"} and values["score"] is not None and values["score"] < 17 and values["passed"]:
         raise ValidationError(_("Mit weniger als 17 richtigen Antworten ist der Test nicht bestanden."), "score")
     return values
 
