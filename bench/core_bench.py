@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bench._results import peak_rss_mib, write_section  # noqa: E402
 from ebh import create_app  # noqa: E402
 from ebh.db import transaction  # noqa: E402
-from ebh.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from ebh.demo import DEMO_PASSWORD, load_demo, vacuum_after_load  # noqa: E402
 from ebh.extensions import db  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -186,6 +186,7 @@ def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
             result = load_demo(persons, seed)
         generation = time.perf_counter() - started
         db.session.remove()
+        vacuum = vacuum_after_load()
     print(f"[{kind}] {result.persons:,} persons, {result.cases:,} cases, {sum(result.rows.values()):,} rows "
           f"in {generation:.1f} s {result.timings}", flush=True)
     rng = random.Random(seed)
@@ -202,7 +203,8 @@ def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return {"kind": kind, "result": result, "generation": generation, "figures": figures, "load": load}
+    return {"kind": kind, "result": result, "generation": generation, "figures": figures, "load": load,
+            "vacuum": vacuum}
 
 
 def report(runs: list[dict], persons: int, rounds: int) -> str:
@@ -210,14 +212,14 @@ def report(runs: list[dict], persons: int, rounds: int) -> str:
              f"{rounds} requests per row through the Flask test client, logged in as a caseworker of the biggest "
              f"office (audit write and commit included). Target: search and list p95 ≤ {TARGET_MS:.0f} ms.", ""]
     lines += ["### Demo generation (`ebh demo`, one transaction)", "",
-              "| database | persons | cases | rows | total s | rows/s | generate+write s | indexes s | FKs s | "
-              "analyze s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| database | persons | cases | rows | total s | rows/s | generate+write s | CPU s main / generator process "
+              "| indexes s | FKs s | analyze s | then VACUUM s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         res, rows = r["result"], sum(r["result"].rows.values())
         t = res.timings
         lines.append(f"| {r['kind']} | {res.persons:,} | {res.cases:,} | {rows:,} | {r['generation']:.0f} | "
-                     f"{rows / r['generation']:,.0f} | {t['rows']:.0f} | {t['indexes']:.0f} | {t['foreign_keys']:.0f} "
-                     f"| {t['analyze']:.0f} |")
+                     f"{rows / r['generation']:,.0f} | {t['rows']:.0f} | {t['cpu_writer']:.0f} / {t['cpu_generator']:.0f} | "
+                     f"{t['indexes']:.0f} | {t['foreign_keys']:.0f} | {t['analyze']:.0f} | {r['vacuum']:.0f} |")
     lines += ["", "### Requests (ms)", "",
               "| request | " + " | ".join(f"{r['kind']} p50 | {r['kind']} p95" for r in runs) + " | target |",
               "|---|" + "---:|---:|" * len(runs) + "---|"]
