@@ -56,3 +56,19 @@ def test_downgrade_to_base_and_up_again(empty_database_url, tmp_path):
         upgrade()
         assert "cases" in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="the trigger is PostgreSQL-only")
+def test_migrated_audit_log_refuses_update_and_delete(empty_database_url, tmp_path):
+    app = _migrated_app(empty_database_url, tmp_path)
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO audit_events (at, action, entity, summary, ip) "
+                                       "VALUES (now(), 'create', 'case', 'x', '')"))
+        for statement in ("UPDATE audit_events SET summary = 'changed'", "DELETE FROM audit_events"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as connection:
+                connection.execute(sa.text(statement))
+        with db.engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT summary FROM audit_events")) == "x"
+        db.engine.dispose()

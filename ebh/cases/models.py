@@ -354,6 +354,8 @@ class Case(db.Model):
         sa.Index("ix_cases_office_assignee", "office_id", "assigned_to_id"),
         sa.Index("ix_cases_office_due", "office_id", "due_on"),
         sa.Index("ix_cases_office_type_received", "office_id", "case_type", "received_on"),
+        # Filter by type and status together (a rare pair would otherwise scan all cases of the type).
+        sa.Index("ix_cases_office_type_status_received", "office_id", "case_type", "status", "received_on"),
         sa.Index("ix_cases_office_sort_name", "office_id", "sort_name"),
         sa.CheckConstraint("decided_on IS NULL OR decided_on >= received_on", name="decided_after_received"),
     )
