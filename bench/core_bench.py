@@ -3,7 +3,9 @@
     .venv/bin/python bench/core_bench.py --persons 1000000 --db both
 
 For each database it (1) creates a fresh bench database (SQLite file under bench/out/, PostgreSQL
-database ``ebh_bench``), (2) times ``ebh.demo.load_demo`` (one transaction, commit included),
+database ``ebh_bench``), (2) times ``ebh.demo.load_demo`` (one transaction, commit included) – or, with
+``--reuse``, keeps the data of an earlier run, brings its indexes in line with the models and takes the
+generation figures from the previous ``core`` section,
 (3) logs in through the real login form as a caseworker of the biggest office and measures p50/p95 per
 request with the Flask test client (rendering, audit writes and commit included) for: name search
 (common, rare and transliterated spellings, folded prefixes), file number, date of birth, case list with
@@ -42,19 +44,71 @@ TARGET_MS = 50.0
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def database_url(kind: str) -> str:
+def database_url(kind: str, reuse: bool = False) -> str:
+    """URL of the bench database; recreated empty unless ``reuse``."""
     if kind == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
         path = OUT / "core_bench.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if reuse:
+            if not path.exists():
+                sys.exit(f"--reuse: {path} does not exist")
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    admin.dispose()
+    if not reuse:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
+        admin.dispose()
     return make_url(PG_ADMIN_URL).set(database=PG_DATABASE).render_as_string(hide_password=False)
+
+
+def sync_indexes() -> list[str]:
+    """Reused data: create the models' indexes the database lacks and drop ``ix_`` indexes the models no
+    longer define (tables of :data:`ebh.demo.COLUMNS`), then refresh the planner statistics.
+    Returns what changed."""
+    from ebh.demo import COLUMNS
+
+    changes = []
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        inspector = sa.inspect(connection)
+        for table in COLUMNS:
+            wanted = {index.name: index for index in db.metadata.tables[table].indexes}
+            existing = {index["name"] for index in inspector.get_indexes(table)}
+            for name in sorted(existing - set(wanted)):
+                if name.startswith("ix_"):
+                    connection.exec_driver_sql(f"DROP INDEX {name}")
+                    changes.append(f"-{name}")
+            for name in sorted(set(wanted) - existing):
+                connection.execute(sa.schema.CreateIndex(wanted[name]))
+                changes.append(f"+{name}")
+        if changes:
+            connection.exec_driver_sql("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE")
+    return changes
+
+
+def row_counts() -> dict[str, int]:
+    from ebh.demo import COLUMNS
+
+    return {table: db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[table]))
+            for table in COLUMNS}
+
+
+def previous_generation() -> list[str]:
+    """The generation table of the last full run (kept in RESULTS.md when the data is reused)."""
+    from bench._results import RESULTS
+
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    section = re.search(r"<!-- BEGIN core -->(.*?)<!-- END core -->", text, re.S)
+    stamp = section and (re.search(r"last full run \(([^)]+)\)", section.group(1))
+                         or re.search(r"_Run ([0-9-]+ [0-9:]+) ", section.group(1)))
+    table = re.search(r"\n(\| database .*?)\n\n", section.group(1), re.S) if section else None
+    if not table:
+        return ["(no earlier generation figures in RESULTS.md)"]
+    return [f"Figures of the last full run ({stamp.group(1) if stamp else 'date unknown'}); "
+            "this run reused its data (`--reuse`).", "", *table.group(1).splitlines()]
 
 
 def make_app(url: str):
@@ -175,20 +229,27 @@ def like_baseline(app, office_id: int, names: list[tuple[str, str]]) -> list[flo
     return timings
 
 
-def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
-    load = os.getloadavg()[0]
-    url = database_url(kind)
+def run(kind: str, persons: int, rounds: int, seed: int, reuse: bool = False, only: str = "") -> dict:
+    url = database_url(kind, reuse)
     app = make_app(url)
+    result = generation = vacuum = None
     with app.app_context():
-        db.create_all()
-        started = time.perf_counter()
-        with transaction():
-            result = load_demo(persons, seed)
-        generation = time.perf_counter() - started
-        db.session.remove()
-        vacuum = vacuum_after_load()
-    print(f"[{kind}] {result.persons:,} persons, {result.cases:,} cases, {sum(result.rows.values()):,} rows "
-          f"in {generation:.1f} s {result.timings}", flush=True)
+        if reuse:
+            print(f"[{kind}] reusing the data; indexes: {sync_indexes() or 'unchanged'}", flush=True)
+            rows = row_counts()
+            db.session.rollback()
+        else:
+            db.create_all()
+            started = time.perf_counter()
+            with transaction():
+                result = load_demo(persons, seed)
+            generation = time.perf_counter() - started
+            db.session.remove()
+            vacuum = vacuum_after_load()
+            rows = result.rows
+            print(f"[{kind}] {result.persons:,} persons, {result.cases:,} cases, {sum(rows.values()):,} rows "
+                  f"in {generation:.1f} s {result.timings}", flush=True)
+    load = os.getloadavg()[0]
     rng = random.Random(seed)
     username, office_id, urls, like_names = sample_queries(app, rng)
     client = app.test_client()
@@ -196,6 +257,8 @@ def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
     measure(client, ["/", "/?q=a"] + [u[0] for u in urls.values()], 20, rng)  # warm-up
     figures = {"/health (Grundlast)": measure(client, ["/health"], rounds, rng)}
     for label, group in urls.items():
+        if only and not re.search(only, label):
+            continue
         figures[label] = measure(client, group, rounds, rng)
         print(f"[{kind}] {label}: p50 {statistics.median(figures[label]):.1f} ms, "
               f"p95 {percentile(figures[label], 95):.1f} ms", flush=True)
@@ -204,17 +267,23 @@ def run(kind: str, persons: int, rounds: int, seed: int) -> dict:
         db.session.remove()
         db.engine.dispose()
     return {"kind": kind, "result": result, "generation": generation, "figures": figures, "load": load,
-            "vacuum": vacuum}
+            "vacuum": vacuum, "rows": rows}
 
 
 def report(runs: list[dict], persons: int, rounds: int) -> str:
-    lines = [f"`bench/core_bench.py --persons {persons} --db {'both' if len(runs) > 1 else runs[0]['kind']}` – "
+    reuse = " --reuse" if runs[0]["result"] is None else ""
+    lines = [f"`bench/core_bench.py --persons {persons} --db {'both' if len(runs) > 1 else runs[0]['kind']}{reuse}` – "
              f"{rounds} requests per row through the Flask test client, logged in as a caseworker of the biggest "
              f"office (audit write and commit included). Target: search and list p95 ≤ {TARGET_MS:.0f} ms.", ""]
-    lines += ["### Demo generation (`ebh demo`, one transaction)", "",
-              "| database | persons | cases | rows | total s | rows/s | generate+write s | CPU s main / generator process "
+    lines += ["### Demo generation (`ebh demo`, one transaction)", ""]
+    if runs[0]["result"] is None:
+        lines += previous_generation()
+    else:
+        lines += ["| database | persons | cases | rows | total s | rows/s | generate+write s | CPU s main / generator process "
               "| indexes s | FKs s | analyze s | then VACUUM s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
+        if r["result"] is None:
+            continue
         res, rows = r["result"], sum(r["result"].rows.values())
         t = res.timings
         lines.append(f"| {r['kind']} | {res.persons:,} | {res.cases:,} | {rows:,} | {r['generation']:.0f} | "
@@ -237,7 +306,7 @@ def report(runs: list[dict], persons: int, rounds: int) -> str:
               + ", ".join(f"{r['kind']} {r['load']:.1f}" for r in runs)
               + " – other work on this 2-core machine shows up directly in these figures."]
     lines += ["", f"Peak RSS of the bench process: {peak_rss_mib():.0f} MiB. Row counts: "
-              + ", ".join(f"{t} {n:,}" for t, n in runs[0]["result"].rows.items() if n) + "."]
+              + ", ".join(f"{t} {n:,}" for t, n in runs[0]["rows"].items() if n) + "."]
     return "\n".join(lines)
 
 
@@ -248,9 +317,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="requests per measured row")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the data of an earlier run (no generation; indexes synced to the models)")
+    parser.add_argument("--only", default="", help="measure only the rows whose label matches this regex "
+                        "(implies --no-write)")
     args = parser.parse_args()
+    args.no_write = args.no_write or bool(args.only)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    runs = [run(kind, args.persons, args.requests, args.seed) for kind in kinds]
+    runs = [run(kind, args.persons, args.requests, args.seed, args.reuse, args.only) for kind in kinds]
     text = report(runs, args.persons, args.requests)
     print(text)
     if not args.no_write:

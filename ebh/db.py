@@ -70,6 +70,23 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a row of an append-only log."""
+
+
+def append_only(model: type, what: str, error: type[AppendOnlyError] = AppendOnlyError) -> None:
+    """Make the ORM refuse UPDATE and DELETE of ``model`` rows (audit log, letter log, evaluations).
+
+    A correction is always a new row; ``what`` names the log in the error message.
+    """
+
+    def refuse(mapper: Any, connection: Any, target: Any) -> None:
+        raise error(f"{what} are append-only; a correction is a new entry")
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)
+
+
 _AFTER_COMMIT_KEY = "ebh_after_commit"
 
 

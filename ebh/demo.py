@@ -482,7 +482,6 @@ class Generator:
         self._path_settled(office, origin, limit, stag8=True)
 
     def _path_no_case(self, office: _Office, origin: data.Origin, limit: int) -> None:
-        rng = self.rng
         dob = self._adult_dob(1950, 2002)
         entry = self._entry(dob, dt.date(1980, 1, 1).toordinal(), self.today - 400, min_age=16)
         main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
@@ -609,7 +608,6 @@ class Generator:
 
     def _path_student(self, office: _Office, origin: data.Origin, limit: int) -> None:
         """Student visa → § 16b → § 18b or Blue Card → § 18c settlement permit → naturalization."""
-        rng = self.rng
         dob = self._adult_dob(1975, 2003)
         entry = self._entry(dob, dt.date(2005, 1, 1).toordinal(), self.today - 200, min_age=19)
         main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
@@ -627,7 +625,6 @@ class Generator:
         self._records(main, "student")
 
     def _path_eu_citizen(self, office: _Office, origin: data.Origin, limit: int) -> None:
-        rng = self.rng
         dob = self._adult_dob(1955, 2002)
         entry = self._entry(dob, dt.date(1995, 1, 1).toordinal(), self.today - 100, min_age=18)
         main = self._couple_and_children(office, origin, self.pick("fm"), dob, entry, limit,
@@ -677,7 +674,6 @@ class Generator:
 
     def _periods(self, person: _P, steps: list[tuple], *, valid: bool) -> None:
         """Contiguous residence periods from ``(start, status, paragraph)`` steps; the last one is ongoing."""
-        rng = self.rng
         steps = sorted({s[0]: s for s in steps if s[0] < self.today}.values())
         for i, (start, status, paragraph) in enumerate(steps):
             end = steps[i + 1][0] - 1 if i + 1 < len(steps) else None

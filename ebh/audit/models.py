@@ -9,7 +9,7 @@ from sqlalchemy import DDL, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ebh.auth.models import User
-from ebh.db import UTCDateTime, utcnow
+from ebh.db import AppendOnlyError, UTCDateTime, append_only, utcnow
 from ebh.extensions import db
 
 
@@ -48,18 +48,11 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship(viewonly=True)
 
 
-class AuditLogImmutableError(RuntimeError):
+class AuditLogImmutableError(AppendOnlyError):
     """Raised when code tries to change or delete an audit event."""
 
 
-@event.listens_for(AuditEvent, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
-    raise AuditLogImmutableError("audit events are append-only")
-
-
-@event.listens_for(AuditEvent, "before_delete")
-def _refuse_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
-    raise AuditLogImmutableError("audit events are append-only")
+append_only(AuditEvent, "audit events", AuditLogImmutableError)
 
 
 #: PostgreSQL: the database itself refuses UPDATE and DELETE of audit rows, whoever asks. Created

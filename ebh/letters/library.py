@@ -274,7 +274,7 @@ def _walk(node: nodes.Node, loop_vars: dict[str, str], found: list[tuple[str, in
             _walk(child, inner, found)
         return
     if isinstance(node, nodes.Filter) and node.name == "safe":
-        found.append((f"!Filter „safe“ ist nicht erlaubt (hebt das Escaping auf).", node.lineno))
+        found.append(("!Filter „safe“ ist nicht erlaubt (hebt das Escaping auf).", node.lineno))
     if isinstance(node, (nodes.Getattr, nodes.Name)) and not (isinstance(node, nodes.Name) and node.ctx == "store"):
         parts = _dotted(node)
         if parts is not None:

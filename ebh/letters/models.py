@@ -8,13 +8,11 @@ fsynced) before its row is committed, so a row never points to a missing file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ebh.db import UTCDateTime, utcnow
+from ebh.db import AppendOnlyError, UTCDateTime, append_only, utcnow
 from ebh.extensions import db
 
 
@@ -49,18 +47,11 @@ class Letter(db.Model):
     created_by = relationship("User")
 
 
-class LetterLogImmutableError(RuntimeError):
+class LetterLogImmutableError(AppendOnlyError):
     """Raised when code tries to change or delete a logged letter."""
 
 
-@event.listens_for(Letter, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: Letter) -> None:
-    raise LetterLogImmutableError("letters are append-only; a corrected letter is a new entry")
-
-
-@event.listens_for(Letter, "before_delete")
-def _refuse_delete(mapper: Any, connection: Any, target: Letter) -> None:
-    raise LetterLogImmutableError("letters are append-only")
+append_only(Letter, "logged letters", LetterLogImmutableError)
 
 
 class BatchStatus:

@@ -74,11 +74,12 @@ class Field:
     expr: Any
     bits: int
     low: int
+    boolean: bool = False
 
 
 def flag(name: str, expr: Any) -> Field:
     """A boolean column (or expression) as 0/1."""
-    return Field(name, sa.cast(expr, sa.Integer), 1, 0)
+    return Field(name, expr, 1, 0, boolean=True)
 
 
 def code(name: str, expr: Any, mapping: dict[str, int]) -> Field:
@@ -116,12 +117,17 @@ class Packing:
             used += f.bits + 1
         self.width = word + 1 if self.fields else 0
 
-    def columns(self) -> list[Any]:
+    def columns(self, dialect: str) -> list[Any]:
+        """One BIGINT per word. SQLite computes in 64-bit integers and stores booleans as 0/1 already, so it
+        gets no casts: every operator per value and row counts there."""
+        pg = dialect == "postgresql"
         words: list[list[Any]] = [[] for _ in range(self.width)]
         for f, (word, shift) in zip(self.fields, self.slots, strict=True):
-            stored = sa.func.coalesce(sa.cast(f.expr, sa.BigInteger) + sa.literal_column(str(1 - f.low)), 0)
+            value = sa.cast(sa.cast(f.expr, sa.Integer) if f.boolean else f.expr, sa.BigInteger) if pg else f.expr
+            stored = sa.func.coalesce(value + sa.literal_column(str(1 - f.low)), 0)
             words[word].append(stored * sa.literal_column(str(1 << shift)) if shift else stored)
-        return [sa.cast(sum(parts[1:], parts[0]), sa.BigInteger).label(f"w{k}") for k, parts in enumerate(words)]
+        total = [sum(parts[1:], parts[0]) for parts in words]
+        return [(sa.cast(t, sa.BigInteger) if pg else t).label(f"w{k}") for k, t in enumerate(total)]
 
     def unpack(self, matrix: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """``name -> (values, known)``; unknown values are 0."""
@@ -186,7 +192,8 @@ class Read:
 
     def run(self, connection: sa.Connection) -> Columns:
         packing = Packing(self.fields)
-        return packing.unpack(_matrix(connection, self.stmt.add_columns(*packing.columns()), packing.width))
+        columns = packing.columns(connection.dialect.name)
+        return packing.unpack(_matrix(connection, self.stmt.add_columns(*columns), packing.width))
 
 
 # ------------------------------------------------------------------------------------------- loading

@@ -9,10 +9,9 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ebh.db import UTCDateTime, utcnow
+from ebh.db import AppendOnlyError, UTCDateTime, append_only, utcnow
 from ebh.extensions import db
 
 
@@ -44,10 +43,8 @@ class Evaluation(db.Model):
     result: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 
-class EvaluationImmutableError(RuntimeError):
-    pass
+class EvaluationImmutableError(AppendOnlyError):
+    """Raised when code tries to change or delete a stored evaluation."""
 
 
-@event.listens_for(Evaluation, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: Evaluation) -> None:
-    raise EvaluationImmutableError("stored evaluations are append-only")
+append_only(Evaluation, "stored evaluations", EvaluationImmutableError)

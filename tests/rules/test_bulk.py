@@ -124,3 +124,26 @@ def test_iter_chunks_scopes_to_office_and_open_cases(db, office, other_office) -
     everyone = list(bulk.iter_chunks(_db.session, office_id=None, cases=bulk.open_cases("stag_10", None), chunk=2))
     assert sorted(i for p, _ in everyone for i in p.ids.tolist()) == sorted([mine.id, theirs.id, also_theirs.id])
     assert sum(len(c.ids) for _, c in everyone) == 3
+
+
+def test_threaded_chunks_equal_orm_records(db, office) -> None:
+    """Reader threads on their own connections, small chunks: every person and case as the per-case adapter."""
+    _random_register(office, np.random.default_rng(11), 30)
+    _db.session.expire_all()
+    seen_persons, seen_cases = [], []
+    for persons, cases in bulk.iter_chunks(_db.session, office_id=office.id, cases=Case.office_id == office.id,
+                                           chunk=7, workers=2):
+        derived = derive(persons.batch, AS_OF)
+        for i, person_id in enumerate(persons.ids.tolist()):
+            expected = derive_record(parse_record(record_from_person(_db.session.get(Person, person_id))), AS_OF)
+            assert scalar_facts(derived, i) == expected, person_id
+        derived = derive(cases.batch, AS_OF)
+        for i, case_id in enumerate(cases.ids.tolist()):
+            case = _db.session.get(Case, case_id)
+            expected = derive_record(parse_record(record_from_person(case.person, case)), AS_OF)
+            assert scalar_facts(derived, i) == expected, case_id
+            assert cases.labels[i] == case.file_number
+        seen_persons += persons.ids.tolist()
+        seen_cases += cases.ids.tolist()
+    assert len(seen_persons) == len(set(seen_persons)) == 30
+    assert len(seen_cases) == 15
