@@ -76,12 +76,14 @@ def sync_indexes() -> list[str]:
         inspector = sa.inspect(connection)
         for table in COLUMNS:
             wanted = {index.name: index for index in db.metadata.tables[table].indexes}
-            existing = {index["name"] for index in inspector.get_indexes(table)}
-            for name in sorted(existing - set(wanted)):
-                if name.startswith("ix_"):
+            existing = {index["name"]: index["column_names"] for index in inspector.get_indexes(table)}
+            for name, columns in sorted(existing.items()):
+                stale = name not in wanted or columns != [c.name for c in wanted[name].columns]
+                if name.startswith("ix_") and stale:
                     connection.exec_driver_sql(f"DROP INDEX {name}")
+                    del existing[name]
                     changes.append(f"-{name}")
-            for name in sorted(set(wanted) - existing):
+            for name in sorted(set(wanted) - set(existing)):
                 connection.execute(sa.schema.CreateIndex(wanted[name]))
                 changes.append(f"+{name}")
         if changes:

@@ -271,7 +271,7 @@ def report(args: argparse.Namespace, counts: str, runs: list[dict], load: str) -
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=1_000_000)
-    parser.add_argument("--chunk", type=int, default=250_000)
+    parser.add_argument("--chunk", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2, help="reader threads of the bulk loader (1: serial)")
     parser.add_argument("--db", type=Path, default=Path("/tmp/ebh_rules_bench.sqlite"))
     parser.add_argument("--databases", choices=("sqlite", "postgresql", "both"), default="both")

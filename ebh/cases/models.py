@@ -83,6 +83,8 @@ class Outcome(enum.StrEnum):
 
 class Person(db.Model):
     __tablename__ = "persons"
+    #: The person search lists matches by name (ebh.cases.search.search_persons).
+    __table_args__ = (sa.Index("ix_persons_office_name", "office_id", "family_name", "given_names", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("offices.id"), index=True)
@@ -182,10 +184,15 @@ class PersonSearchToken(db.Model):
 
     __tablename__ = "person_search_tokens"
     #: Covering index: a prefix search reads person ids from the index alone.
-    __table_args__ = (sa.Index("ix_person_search_tokens_office_token", "office_id", "token", "person_id"),)
+    #: person_token: does this person have a token with this prefix (searches of common names check the
+    #: cases in sort order one by one).
+    __table_args__ = (
+        sa.Index("ix_person_search_tokens_office_token", "office_id", "token", "person_id"),
+        sa.Index("ix_person_search_tokens_person_token", "person_id", "token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"))
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("offices.id"))
     token: Mapped[str] = mapped_column(sa.String(100))
 
@@ -349,14 +356,16 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.UniqueConstraint("office_id", "file_number"),
-        sa.Index("ix_cases_office_status_received", "office_id", "status", "received_on"),
-        sa.Index("ix_cases_office_received", "office_id", "received_on"),
-        sa.Index("ix_cases_office_assignee", "office_id", "assigned_to_id"),
-        sa.Index("ix_cases_office_due", "office_id", "due_on"),
-        sa.Index("ix_cases_office_type_received", "office_id", "case_type", "received_on"),
+        # The case list (ebh.cases.search): one index per filter and sort order, each ending in the sort key
+        # and ``id`` (the tie-breaker of every sort), so that a page is read from the index in order.
+        sa.Index("ix_cases_office_status_received", "office_id", "status", "received_on", "id"),
+        sa.Index("ix_cases_office_received", "office_id", "received_on", "id"),
+        sa.Index("ix_cases_office_assignee", "office_id", "assigned_to_id", "received_on", "id"),
+        sa.Index("ix_cases_office_due", "office_id", "due_on", "id"),
+        sa.Index("ix_cases_office_type_received", "office_id", "case_type", "received_on", "id"),
         # Filter by type and status together (a rare pair would otherwise scan all cases of the type).
-        sa.Index("ix_cases_office_type_status_received", "office_id", "case_type", "status", "received_on"),
-        sa.Index("ix_cases_office_sort_name", "office_id", "sort_name"),
+        sa.Index("ix_cases_office_type_status_received", "office_id", "case_type", "status", "received_on", "id"),
+        sa.Index("ix_cases_office_sort_name", "office_id", "sort_name", "id"),
         sa.CheckConstraint("decided_on IS NULL OR decided_on >= received_on", name="decided_after_received"),
     )
 

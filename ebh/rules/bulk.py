@@ -123,7 +123,10 @@ class Packing:
         pg = dialect == "postgresql"
         words: list[list[Any]] = [[] for _ in range(self.width)]
         for f, (word, shift) in zip(self.fields, self.slots, strict=True):
-            value = sa.cast(sa.cast(f.expr, sa.Integer) if f.boolean else f.expr, sa.BigInteger) if pg else f.expr
+            if pg:
+                value = sa.cast(sa.cast(f.expr, sa.Integer) if f.boolean else f.expr, sa.BigInteger)
+            else:
+                value = sa.type_coerce(f.expr, sa.Integer) if f.boolean else f.expr
             stored = sa.func.coalesce(value + sa.literal_column(str(1 - f.low)), 0)
             words[word].append(stored * sa.literal_column(str(1 << shift)) if shift else stored)
         total = [sum(parts[1:], parts[0]) for parts in words]
@@ -238,12 +241,29 @@ def _person_reads(dialect: str, scope: Scope, texts: list[str]) -> dict[str, Rea
     d = lambda name, col: date(dialect, name, col)  # noqa: E731 - short local helper
     eu = sa.case((Nationality.country.in_(sorted(EU_OR_CH)), 1), else_=0)
     stateless = sa.case((Nationality.country == "XXA", 2), else_=0)
-    nationality = (sa.select(sa.func.max(eu) + sa.func.max(stateless)).where(Nationality.person_id == Person.id)
-                   .correlate(Person).scalar_subquery())
-    bzr = sa.exists().where(Case.person_id == Person.id, SecurityCheck.case_id == Case.id, SecurityCheck.kind == "bzr",
-                            SecurityCheck.result.in_(("no_findings", "findings"))).correlate(Person)
-    convicted = sa.exists().where(Conviction.person_id == Person.id).correlate(Person)
+    nationality = sa.func.max(eu) + sa.func.max(stateless)
+    bzr = sa.select(Case.person_id).join(SecurityCheck, SecurityCheck.case_id == Case.id).where(
+        SecurityCheck.kind == "bzr", SecurityCheck.result.in_(("no_findings", "findings")))
     persons = sa.select().select_from(Person).where(scope.persons()).order_by(Person.id)
+    checks = persons
+    if dialect == "postgresql":  # joins with grouped ranges: hash joins instead of a subplan per person
+        nat = (sa.select(Nationality.person_id, nationality.label("value")).where(scope.rows(Nationality.person_id))
+               .group_by(Nationality.person_id).subquery())
+        convicted = sa.select(Conviction.person_id).where(scope.rows(Conviction.person_id)).distinct().subquery()
+        answered = bzr.where(scope.rows(Case.person_id)).distinct().subquery()
+        checks = (persons.outerjoin(nat, nat.c.person_id == Person.id)
+                  .outerjoin(convicted, convicted.c.person_id == Person.id)
+                  .outerjoin(answered, answered.c.person_id == Person.id))
+        check_fields = [Field("nationality", nat.c.value, 2, 0),
+                        flag("convictions_known", sa.or_(convicted.c.person_id.isnot(None),
+                                                         answered.c.person_id.isnot(None)))]
+    else:  # SQLite: correlated lookups on the person_id indexes are its cheapest plan
+        check_fields = [
+            Field("nationality", sa.select(nationality).where(Nationality.person_id == Person.id).correlate(Person)
+                  .scalar_subquery(), 2, 0),
+            flag("convictions_known", sa.or_(
+                sa.exists().where(Conviction.person_id == Person.id).correlate(Person),
+                sa.exists(bzr.where(Case.person_id == Person.id).correlate(Person))))]
     spouse_l, child = sa.orm.aliased(Livelihood), sa.orm.aliased(Person)
 
     def rows(stmt: Any, person_id: Any, fields: list[Field]) -> Read:
@@ -256,8 +276,7 @@ def _person_reads(dialect: str, scope: Scope, texts: list[str]) -> dict[str, Rea
             integer("months_employed_last_24", Livelihood.months_employed_last_24),
             *(flag(k, getattr(Person, k)) for k in PERSON_BOOLS),
             *(flag(k, getattr(Livelihood, k)) for k in _LIVELIHOOD_BOOLS)]),
-        "person_checks": Read(persons, [integer("id", Person.id), Field("nationality", nationality, 2, 0),
-                                        flag("convictions_known", sa.or_(bzr, convicted))]),
+        "person_checks": Read(checks, [integer("id", Person.id), *check_fields]),
         "periods": rows(sa.select(), ResidencePeriod.person_id, [
             code("status", ResidencePeriod.status, STATUS_CODE), d("start", ResidencePeriod.start),
             d("end", ResidencePeriod.end_date),
@@ -435,12 +454,18 @@ def _case_read(dialect: str, scope: Scope, where: Any) -> Read:
     # the latest Regelanfrage of the case as the per-case adapter sees it (by requested_on, then id), found
     # with max() over (day, id, result) packed into one number instead of sorting per case
     result = sa.case({"no_findings": 1, "findings": 2}, value=SecurityCheck.result, else_=0)
-    latest = (sa.select(sa.func.max((sa.cast(days(dialect, SecurityCheck.requested_on), sa.BigInteger) + 719_163)
-                                    * sa.literal_column(str(1 << 34)) + sa.cast(SecurityCheck.id, sa.BigInteger) * 4
-                                    + result))
-              .where(SecurityCheck.case_id == Case.id, SecurityCheck.kind == "regelanfrage")
-              .correlate(Case).scalar_subquery())
-    return Read(sa.select().where(where, scope.rows(Case.person_id)).order_by(Case.id), [
+    packed = sa.func.max((sa.cast(days(dialect, SecurityCheck.requested_on), sa.BigInteger) + 719_163)
+                         * sa.literal_column(str(1 << 34)) + sa.cast(SecurityCheck.id, sa.BigInteger) * 4 + result)
+    stmt = sa.select().select_from(Case)
+    if dialect == "postgresql":
+        checks = (sa.select(SecurityCheck.case_id, packed.label("value")).join(Case, Case.id == SecurityCheck.case_id)
+                  .where(SecurityCheck.kind == "regelanfrage", scope.rows(Case.person_id))
+                  .group_by(SecurityCheck.case_id).subquery())
+        stmt, latest = stmt.outerjoin(checks, checks.c.case_id == Case.id), checks.c.value
+    else:
+        latest = (sa.select(packed).where(SecurityCheck.case_id == Case.id, SecurityCheck.kind == "regelanfrage")
+                  .correlate(Case).scalar_subquery())
+    return Read(stmt.where(where, scope.rows(Case.person_id)).order_by(Case.id), [
         integer("id", Case.id), integer("person_id", Case.person_id), d("application_date", Case.received_on),
         d("decl_fdgo", Case.declaration_fdgo_on), d("decl_hist", Case.declaration_historic_responsibility_on),
         flag("children_school_attendance_proven", Case.children_school_attendance_proven),

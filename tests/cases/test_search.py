@@ -147,3 +147,18 @@ def test_common_names_use_the_sorted_scan_and_give_the_same_result(db, caseworke
     assert _numbers(caseworker, q="yilmaz") == expected and len(expected) == 6
     assert _numbers(caseworker, q="yilmaz", sort="name", per_page=4, page=2) == sorted(expected)[:0] + _numbers(
         caseworker, q="yilmaz", sort="name")[4:]
+
+
+@pytest.mark.parametrize(("few", "range_cap"), [(1000, 12000), (1, 12000), (1, 1), (1000, 1)])
+def test_name_search_plans_give_the_same_result(db, caseworker, monkeypatch, few, range_cap):
+    """Few or many persons (ids vs. sorted scan), intersected or checked per person: same cases, same count."""
+    from ebh.cases import search
+
+    for i, given in enumerate(("Ali", "Ali Hasan", "Alina", "Hasan", "Ali")):
+        _case(caseworker, "Hussein" if i % 2 else "Yılmaz", given, received=TODAY - dt.timedelta(days=i))
+    monkeypatch.setattr(search, "FEW_PERSONS", few)
+    monkeypatch.setattr(search, "RANGE_CAP", range_cap)
+    assert [c.person.given_names for c in search_cases(caseworker, CaseQuery(q="ali hussein")).items] == ["Ali Hasan"]
+    assert [p.given_names for p in search_persons(caseworker, "yilmaz ali")] == ["Ali", "Ali", "Alina"]
+    page = search_cases(caseworker, CaseQuery(q="ali", per_page=2, page=2))
+    assert (len(page.items), page.total, page.total_capped) == (2, 4, False)
