@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from ebh.audit.models import AuditEvent
@@ -265,19 +266,19 @@ def _case_changed(actor: User, case: Case) -> None:
 
 # --------------------------------------------------------------------------- persons
 
-PERSON_TEXT_FIELDS: dict[str, tuple[str, int]] = {
-    "family_name": ("Familienname", 200),
-    "given_names": ("Vornamen", 200),
-    "birth_name": ("Geburtsname", 200),
-    "native_name": ("Name in Originalschrift", 200),
-    "place_of_birth": ("Geburtsort", 200),
-    "marital_status": ("Familienstand", 20),
-    "street": ("Straße und Hausnummer", 200),
-    "postcode": ("Postleitzahl", 10),
-    "city": ("Ort", 100),
-    "district": ("Stadtteil", 100),
-    "email": ("E-Mail-Adresse", 200),
-    "phone": ("Telefon", 50),
+PERSON_TEXT_FIELDS: dict[str, tuple[Any, int]] = {
+    "family_name": (_l("Familienname"), 200),
+    "given_names": (_l("Vornamen"), 200),
+    "birth_name": (_l("Geburtsname"), 200),
+    "native_name": (_l("Name in Originalschrift"), 200),
+    "place_of_birth": (_l("Geburtsort"), 200),
+    "marital_status": (_l("Familienstand"), 20),
+    "street": (_l("Straße und Hausnummer"), 200),
+    "postcode": (_l("Postleitzahl"), 10),
+    "city": (_l("Ort"), 100),
+    "district": (_l("Stadtteil"), 100),
+    "email": (_l("E-Mail-Adresse"), 200),
+    "phone": (_l("Telefon"), 50),
 }
 #: Raw facts for the rules (tri-state: None = unknown).
 PERSON_FACTS = (
@@ -300,11 +301,11 @@ def _person_values(data: Mapping[str, Any], person: Person | None) -> dict[str, 
                             current=getattr(person, key, "") if person else "")
     if values["email"] and not _EMAIL.match(values["email"]):
         raise ValidationError(_("Bitte eine gültige E-Mail-Adresse angeben."), "email")
-    values["date_of_birth"] = _date(data, "date_of_birth", "Geburtsdatum", latest=today(),
+    values["date_of_birth"] = _date(data, "date_of_birth", _l("Geburtsdatum"), latest=today(),
                                     latest_label=_("heute"), current=person.date_of_birth if person else None)
     dob = values["date_of_birth"] or MIN_DATE
     dob_label = _("dem Geburtsdatum") if values["date_of_birth"] else None
-    values["entry_date"] = _date(data, "entry_date", "Einreisedatum", earliest=dob, earliest_label=dob_label,
+    values["entry_date"] = _date(data, "entry_date", _l("Einreisedatum"), earliest=dob, earliest_label=dob_label,
                                  latest=today(), latest_label=_("heute"),
                                  current=person.entry_date if person else None)
     values["married_to_german_since"] = _date(
@@ -312,17 +313,17 @@ def _person_values(data: Mapping[str, Any], person: Person | None) -> dict[str, 
         earliest_label=dob_label, latest=today(), latest_label=_("heute"),
         current=person.married_to_german_since if person else None,
     )
-    country = _text(data, "country_of_birth", "Geburtsland", 3, current=person.country_of_birth if person else "")
+    country = _text(data, "country_of_birth", _l("Geburtsland"), 3, current=person.country_of_birth if person else "")
     if country and not _COUNTRY.match(country.upper()):
         raise ValidationError(_("Geburtsland bitte als dreistelligen ISO-Code angeben (z. B. TUR)."),
                               "country_of_birth")
     values["country_of_birth"] = country.upper()
-    language = _text(data, "preferred_language", "Bevorzugte Sprache", 5,
+    language = _text(data, "preferred_language", _l("Bevorzugte Sprache"), 5,
                      current=person.preferred_language if person else "de") or "de"
     if not _LANGUAGE.match(language.lower()):
         raise ValidationError(_("Sprache bitte als ISO-639-Code angeben (z. B. de, tr, ar)."), "preferred_language")
     values["preferred_language"] = language.lower()
-    values["sex"] = Sex(_choice(data, "sex", "Geschlecht", [s.value for s in Sex],
+    values["sex"] = Sex(_choice(data, "sex", _l("Geschlecht"), [s.value for s in Sex],
                                 current=(person.sex.value if person else Sex.UNKNOWN.value)))
     for key in PERSON_FACTS:
         values[key] = _bool(data, key, getattr(person, key) if person else None, tristate=True)
@@ -543,17 +544,17 @@ class RecordKind:
 def _validate_residence(person: Person, data: Mapping[str, Any], row: ResidencePeriod | None) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
     values: dict[str, Any] = {
-        "status": ResidenceStatus(_choice(data, "status", "Aufenthaltsstatus", [s.value for s in ResidenceStatus],
+        "status": ResidenceStatus(_choice(data, "status", _l("Aufenthaltsstatus"), [s.value for s in ResidenceStatus],
                                           current=row.status.value if row else None)),
-        "paragraph": _text(data, "paragraph", "Rechtsgrundlage", 60, current=row.paragraph if row else ""),
-        "document_number": _text(data, "document_number", "Dokumentennummer", 40,
+        "paragraph": _text(data, "paragraph", _l("Rechtsgrundlage"), 60, current=row.paragraph if row else ""),
+        "document_number": _text(data, "document_number", _l("Dokumentennummer"), 40,
                                  current=row.document_number if row else ""),
     }
-    values["start"] = _date(data, "start", "Beginn", required=True, earliest=birth, earliest_label=birth_label,
+    values["start"] = _date(data, "start", _l("Beginn"), required=True, earliest=birth, earliest_label=birth_label,
                             latest=_years_ahead(1), current=row.start if row else None)
-    values["end_date"] = _date(data, "end_date", "Ende", earliest=values["start"], earliest_label=_("dem Beginn"),
+    values["end_date"] = _date(data, "end_date", _l("Ende"), earliest=values["start"], earliest_label=_("dem Beginn"),
                                latest=_years_ahead(20), current=row.end_date if row else None)
-    values["valid_until"] = _date(data, "valid_until", "Gültig bis", earliest=values["start"],
+    values["valid_until"] = _date(data, "valid_until", _l("Gültig bis"), earliest=values["start"],
                                   earliest_label=_("dem Beginn"), latest=_years_ahead(20),
                                   current=row.valid_until if row else None)
     start, end = values["start"], values["end_date"] or dt.date.max
@@ -574,12 +575,12 @@ def _validate_residence(person: Person, data: Mapping[str, Any], row: ResidenceP
 def _validate_language(person: Person, data: Mapping[str, Any], row: Any) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
     return {
-        "level": _choice(data, "level", "Niveau", ["A1", "A2", "B1", "B2", "C1", "C2"],
+        "level": _choice(data, "level", _l("Niveau"), ["A1", "A2", "B1", "B2", "C1", "C2"],
                          current=row.level if row else None),
-        "issued_on": _date(data, "issued_on", "Ausstellungsdatum", required=True, earliest=birth,
+        "issued_on": _date(data, "issued_on", _l("Ausstellungsdatum"), required=True, earliest=birth,
                            earliest_label=birth_label, latest=today(), latest_label=_("heute"),
                            current=row.issued_on if row else None),
-        "kind": _text(data, "kind", "Art des Nachweises", 60, current=row.kind if row else ""),
+        "kind": _text(data, "kind", _l("Art des Nachweises"), 60, current=row.kind if row else ""),
         "oral_only": _bool(data, "oral_only", row.oral_only if row else False),
     }
 
@@ -587,12 +588,12 @@ def _validate_language(person: Person, data: Mapping[str, Any], row: Any) -> dic
 def _validate_civic_test(person: Person, data: Mapping[str, Any], row: Any) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
     values = {
-        "kind": _choice(data, "kind", "Art des Tests", ["einbuergerungstest", "leben_in_deutschland", "school_degree", "abh_interview"],
+        "kind": _choice(data, "kind", _l("Art des Tests"), ["einbuergerungstest", "leben_in_deutschland", "school_degree", "abh_interview"],
                         current=row.kind if row else "einbuergerungstest"),
-        "taken_on": _date(data, "taken_on", "Testdatum", required=True, earliest=birth, earliest_label=birth_label,
+        "taken_on": _date(data, "taken_on", _l("Testdatum"), required=True, earliest=birth, earliest_label=birth_label,
                           latest=today(), latest_label=_("heute"), current=row.taken_on if row else None),
         "passed": _bool(data, "passed", row.passed if row else True),
-        "score": _int(data, "score", "Punktzahl", 0, 33, current=row.score if row else None),
+        "score": _int(data, "score", _l("Punktzahl"), 0, 33, current=row.score if row else None),
     }
     if values["kind"] in {"einbuergerungstest", "leben_in_deutschland"} and values["score"] is not None and values["score"] < 17 and values["passed"]:
         raise ValidationError(_("Mit weniger als 17 richtigen Antworten ist der Test nicht bestanden."), "score")
@@ -605,13 +606,13 @@ CONVICTION_SANCTIONS = ("fine", "prison", "youth_measure", "youth_sentence", "me
 def _validate_conviction(person: Person, data: Mapping[str, Any], row: Any) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
     values = {
-        "decided_on": _date(data, "decided_on", "Datum der Entscheidung", required=True, earliest=birth,
+        "decided_on": _date(data, "decided_on", _l("Datum der Entscheidung"), required=True, earliest=birth,
                             earliest_label=birth_label, latest=today(), latest_label=_("heute"),
                             current=row.decided_on if row else None),
-        "sanction": _choice(data, "sanction", "Sanktion", CONVICTION_SANCTIONS, current=row.sanction if row else None),
+        "sanction": _choice(data, "sanction", _l("Sanktion"), CONVICTION_SANCTIONS, current=row.sanction if row else None),
         # § 40 Abs. 1, § 54 Abs. 2 StGB: at most 360 daily rates, 720 as a combined sentence.
-        "daily_rates": _int(data, "daily_rates", "Tagessätze", 1, 720, current=row.daily_rates if row else None),
-        "months": _int(data, "months", "Monate", 1, 180, current=row.months if row else None),
+        "daily_rates": _int(data, "daily_rates", _l("Tagessätze"), 1, 720, current=row.daily_rates if row else None),
+        "months": _int(data, "months", _l("Monate"), 1, 180, current=row.months if row else None),
     }
     for key in ("suspended", "remitted", "inhuman_motive", "intentional", "foreigner_only_offence", "in_germany"):
         values[key] = _bool(data, key, getattr(row, key) if row else key in ("intentional", "in_germany"))
@@ -624,13 +625,13 @@ def _validate_conviction(person: Person, data: Mapping[str, Any], row: Any) -> d
 
 def _validate_school(person: Person, data: Mapping[str, Any], row: Any) -> dict[str, Any]:
     birth, birth_label = _birth_bound(person)
-    start = _date(data, "start", "Beginn", required=True, earliest=birth, earliest_label=birth_label,
+    start = _date(data, "start", _l("Beginn"), required=True, earliest=birth, earliest_label=birth_label,
                   latest=today(), latest_label=_("heute"), current=row.start if row else None)
     return {
         "start": start,
-        "end_date": _date(data, "end_date", "Ende", earliest=start, earliest_label=_("dem Beginn"),
+        "end_date": _date(data, "end_date", _l("Ende"), earliest=start, earliest_label=_("dem Beginn"),
                           latest=_years_ahead(10), current=row.end_date if row else None),
-        "kind": _choice(data, "kind", "Art", ["school", "vocational_training", "university", "qualification"],
+        "kind": _choice(data, "kind", _l("Art"), ["school", "vocational_training", "university", "qualification"],
                         current=row.kind if row else "school"),
         "successful": _bool(data, "successful", row.successful if row else True),
     }
@@ -712,11 +713,11 @@ def set_livelihood(actor: User, person_id: int, data: Mapping[str, Any]) -> Live
     person = _person(actor, person_id)
     row = person.livelihood
     values: dict[str, Any] = {
-        "assessed_on": _date(data, "assessed_on", "Stand vom", required=True, earliest=MIN_CASE_DATE, latest=today(),
+        "assessed_on": _date(data, "assessed_on", _l("Stand vom"), required=True, earliest=MIN_CASE_DATE, latest=today(),
                              latest_label=_("heute"), current=row.assessed_on if row else None),
-        "months_employed_last_24": _int(data, "months_employed_last_24", "Monate Vollzeit in den letzten 24 Monaten",
+        "months_employed_last_24": _int(data, "months_employed_last_24", _l("Monate Vollzeit in den letzten 24 Monaten"),
                                         0, 24, current=row.months_employed_last_24 if row else None),
-        "monthly_net_income_cents": _int(data, "monthly_net_income_cents", "Monatliches Nettoeinkommen", 0,
+        "monthly_net_income_cents": _int(data, "monthly_net_income_cents", _l("Monatliches Nettoeinkommen"), 0,
                                          100_000_000, current=row.monthly_net_income_cents if row else None),
     }
     for key in ("receives_sgb2_sgb12", "responsible_for_benefits", "full_time_employed", "secured_by_employment",
@@ -918,11 +919,11 @@ def update_case(actor: User, case_id: int, data: Mapping[str, Any], version: int
     _actor(actor)
     case = _case(actor, case_id)
     _check_version(case, version, _("Der Fall"))
-    received_on = _date(data, "received_on", "Antragseingang", required=True, earliest=MIN_CASE_DATE,
+    received_on = _date(data, "received_on", _l("Antragseingang"), required=True, earliest=MIN_CASE_DATE,
                         latest=case.decided_on or today(), current=case.received_on)
     values = {
         "received_on": received_on,
-        "declaration_fdgo_on": _date(data, "declaration_fdgo_on", "Bekenntniserklärung vom",
+        "declaration_fdgo_on": _date(data, "declaration_fdgo_on", _l("Bekenntniserklärung vom"),
                                      earliest=MIN_CASE_DATE, latest=today(), latest_label=_("heute"),
                                      current=case.declaration_fdgo_on),
         "declaration_historic_responsibility_on": _date(
