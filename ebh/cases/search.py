@@ -190,7 +190,12 @@ class _Names:
     office_id: int
     #: Tokens with many persons (more than :data:`RANGE_CAP`): checked per person instead of intersected.
     frequent: list[str] = dataclasses.field(default_factory=list)
-    many: bool = False
+    #: Matching persons, counted up to RANGE_CAP + 1.
+    count: int = 0
+
+    @property
+    def many(self) -> bool:
+        return self.count > FEW_PERSONS
 
     def persons(self, limit: int | None = None) -> sa.Select:
         """Ids of the persons with every token: the ranges of the rarer tokens intersected (index-only
@@ -224,7 +229,7 @@ def _names(office_id: int, tokens: list[str]) -> _Names | None:
         counts = {token: _capped_count(_token_range(office_id, token), RANGE_CAP) for token in unique}
         rarest = min(unique, key=counts.__getitem__)
         names.frequent = [token for token in unique if counts[token] > RANGE_CAP and token != rarest]
-    names.many = _capped_count(names.persons(), FEW_PERSONS) > FEW_PERSONS
+    names.count = _capped_count(names.persons(), RANGE_CAP)
     return names
 
 
@@ -304,8 +309,8 @@ def search_cases(actor: User, query: CaseQuery) -> Page:
         stmt = sa.select(Case.id).where(*conditions, *extra)
         if parsed.date_of_birth:
             stmt = stmt.join(Case.person)
-        if names and names.many:
-            # The first persons of a common name mostly have more than COUNT_CAP cases already.
+        if names and names.count > RANGE_CAP:
+            # The first persons of a very common name mostly have more than COUNT_CAP cases already.
             counted = _capped_count(stmt.where(names.from_persons(Case.person_id, RANGE_CAP)), COUNT_CAP)
             if counted > COUNT_CAP:
                 return counted
@@ -356,14 +361,20 @@ def _due_page(matching: sa.Select, order: list[Any], count: Any, offset: int, li
 
 
 def search_persons(actor: User, q: str, limit: int = 10) -> list[Person]:
-    """Persons of the office whose names (or date of birth) match ``q``, e.g. to open a first case."""
+    """Persons of the office whose names (or date of birth) match ``q``, e.g. to open a first case: the first
+    ``limit`` by name, or, for names of more than :data:`FEW_PERSONS` persons, ``limit`` of them by name."""
     require_role(actor, *CASE_ROLES)
     parsed = parse_query(q or "")
     if not parsed.name_tokens and not parsed.date_of_birth:
         return []
     stmt = sa.select(Person).where(Person.office_id == actor.office_id)
     names = _names(actor.office_id, parsed.name_tokens)
-    if names:
+    if names and names.many and not parsed.date_of_birth:
+        # Thousands of matches: the first ones of the token index, sorted by name (the user narrows the
+        # search). The first ones by name could lie anywhere in the name index (e.g. a given name common
+        # only with family names late in the alphabet).
+        stmt = stmt.where(_among(Person.id, names.persons(limit)))
+    elif names:
         stmt = stmt.where(names.match(Person.id))
     if parsed.date_of_birth:
         stmt = stmt.where(Person.date_of_birth == parsed.date_of_birth)

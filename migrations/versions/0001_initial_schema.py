@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:53:58.986301
+Create Date: 2026-11-22 03:13:27.335516
 
 """
 from alembic import op
@@ -102,6 +102,7 @@ def upgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_persons_date_of_birth'), ['date_of_birth'], unique=False)
         batch_op.create_index(batch_op.f('ix_persons_office_id'), ['office_id'], unique=False)
+        batch_op.create_index('ix_persons_office_name', ['office_id', 'family_name', 'given_names', 'id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -168,13 +169,13 @@ def upgrade():
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_main_case_id'), ['main_case_id'], unique=False)
-        batch_op.create_index('ix_cases_office_assignee', ['office_id', 'assigned_to_id'], unique=False)
-        batch_op.create_index('ix_cases_office_due', ['office_id', 'due_on'], unique=False)
-        batch_op.create_index('ix_cases_office_received', ['office_id', 'received_on'], unique=False)
-        batch_op.create_index('ix_cases_office_sort_name', ['office_id', 'sort_name'], unique=False)
-        batch_op.create_index('ix_cases_office_status_received', ['office_id', 'status', 'received_on'], unique=False)
-        batch_op.create_index('ix_cases_office_type_received', ['office_id', 'case_type', 'received_on'], unique=False)
-        batch_op.create_index('ix_cases_office_type_status_received', ['office_id', 'case_type', 'status', 'received_on'], unique=False)
+        batch_op.create_index('ix_cases_office_assignee', ['office_id', 'assigned_to_id', 'received_on', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_due', ['office_id', 'due_on', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_received', ['office_id', 'received_on', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_sort_name', ['office_id', 'sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_status_received', ['office_id', 'status', 'received_on', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_type_received', ['office_id', 'case_type', 'received_on', 'id'], unique=False)
+        batch_op.create_index('ix_cases_office_type_status_received', ['office_id', 'case_type', 'status', 'received_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_person_id'), ['person_id'], unique=False)
 
     op.create_table('civic_tests',
@@ -334,7 +335,7 @@ def upgrade():
     )
     with op.batch_alter_table('person_search_tokens', schema=None) as batch_op:
         batch_op.create_index('ix_person_search_tokens_office_token', ['office_id', 'token', 'person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_search_tokens_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('ix_person_search_tokens_person_token', ['person_id', 'token'], unique=False)
 
     op.create_table('reminder_preferences',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -725,7 +726,7 @@ def downgrade():
     op.drop_table('residence_periods')
     op.drop_table('reminder_preferences')
     with op.batch_alter_table('person_search_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_person_search_tokens_person_id'))
+        batch_op.drop_index('ix_person_search_tokens_person_token')
         batch_op.drop_index('ix_person_search_tokens_office_token')
 
     op.drop_table('person_search_tokens')
@@ -785,6 +786,7 @@ def downgrade():
 
     op.drop_table('users')
     with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index('ix_persons_office_name')
         batch_op.drop_index(batch_op.f('ix_persons_office_id'))
         batch_op.drop_index(batch_op.f('ix_persons_date_of_birth'))
 
