@@ -351,11 +351,11 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
     session = db.session
     now = now or utcnow()
     config = current_app.config
+    # No join on offices here: with a handful of offices the planner may pick the office index and scan
+    # every deadline of the office; the Bundesland comes from a separate small query.
     rows = session.execute(
         sa.select(Deadline.id, Deadline.office_id, Deadline.kind, Deadline.due_on, Deadline.snoozed_until,
-                  Deadline.status, Deadline.user_id, Office.bundesland, User.email, User.active,
-                  ReminderPreference.email_mode)
-        .join(Office, Office.id == Deadline.office_id)
+                  Deadline.status, Deadline.user_id, User.email, User.active, ReminderPreference.email_mode)
         .outerjoin(User, User.id == Deadline.user_id)
         .outerjoin(ReminderPreference, ReminderPreference.user_id == Deadline.user_id)
         .where(_in(Deadline.case_id, case_ids))
@@ -363,7 +363,9 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
     if not rows:
         return 0, 0
     deadline_ids = [r.id for r in rows]
-    closed = closing_days({r.office_id for r in rows})
+    office_ids = {r.office_id for r in rows}
+    closed = closing_days(office_ids)
+    bundesland = dict(session.execute(sa.select(Office.id, Office.bundesland).where(_in(Office.id, office_ids))).all())
     current: dict[int, dict[str, Any]] = defaultdict(dict)
     for start in range(0, len(deadline_ids), CHUNK):
         for reminder in session.execute(
@@ -386,7 +388,7 @@ def sync_reminders_for_cases(case_ids: Sequence[int], *, now: dt.datetime | None
             wanted = reminders.plan(
                 row.id, DeadlineKind(row.kind), row.snoozed_until or row.due_on, now=now,
                 hour=int(config["REMINDER_DIGEST_HOUR" if digest else "REMINDER_HOUR"]),
-                bundesland=_bundesland(row.bundesland), closing_days=closed.get(row.office_id, frozenset()),
+                bundesland=_bundesland(bundesland.get(row.office_id)), closing_days=closed.get(row.office_id, frozenset()),
             )
         have = current.get(row.id, {})
         wanted_keys = {p.idempotency_key for p in wanted}
