@@ -45,6 +45,8 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
         DocumentType("children_school_attendance", _l("Schulbescheinigungen der schulpflichtigen Kinder")),
         DocumentType("parental_consent", _l("Zustimmung der Sorgeberechtigten")),
         DocumentType("declaration_fdgo", _l("Bekenntnis- und Loyalitätserklärung")),
+        # Issued by the office; its validity (2 years) becomes a deadline (ebh/deadlines/derive.py).
+        DocumentType("einbuergerungszusicherung", _l("Einbürgerungszusicherung")),
         DocumentType("other", _l("Sonstiges Dokument")),
     )
 }

@@ -127,21 +127,23 @@ def _kill_and_restart(db, office, smtp_server, database_url, tmp_path, count, ki
     output = _wait(_start(["dispatch-once"], env, tmp_path, "c"), tmp_path, "c")
     assert "released=" in output and "released=0 " not in output, output
     smtp_server.wait_for(count, timeout=10)
-    assert _statuses(db) == {ReminderStatus.SENT: count}
     # Only mails the killed process handed to SMTP but had not yet marked sent can arrive twice.
     _check_delivery(smtp_server, expected, max_duplicates=2 * MARK_EVERY)
+    return _statuses(db)
 
 
 def test_two_processes_postgresql_10000_with_sigkill(db, office, smtp_server, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("the issue asks for PostgreSQL; see the SQLite variant below")
-    _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 10_000, kill_after=1_000)
+    statuses = _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 10_000, kill_after=1_000)
+    assert statuses == {ReminderStatus.SENT: 10_000}
 
 
 def test_two_processes_sqlite_with_sigkill(db, office, smtp_server, database_url, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite variant")
-    _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 2_000, kill_after=200)
+    statuses = _kill_and_restart(db, office, smtp_server, database_url, tmp_path, 2_000, kill_after=200)
+    assert statuses == {ReminderStatus.SENT: 2_000}
 
 
 def test_two_scheduler_run_processes_deliver_exactly_once(db, office, smtp_server, database_url, tmp_path):
