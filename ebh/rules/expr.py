@@ -163,8 +163,13 @@ class Not(Node):
         return ~np.asarray(values, dtype=bool), known
 
 
-class And(Node):
+class _Junction(Node):
+    """Kleene three-valued and/or: one known part equal to ``dominant`` decides the result; otherwise the
+    result is unknown if any part is unknown."""
+
     typ = BOOL
+    #: False for ``and``, True for ``or``.
+    dominant: bool
 
     def __init__(self, parts: list[Node]):
         self.parts = parts
@@ -173,52 +178,31 @@ class And(Node):
         return tuple(self.parts)
 
     def s(self, env: SEnv) -> Any:
-        result: bool | None = True
+        result: bool | None = not self.dominant
         for part in self.parts:
             value = part.s(env)
-            if value is False:
-                return False
+            if value is self.dominant:
+                return self.dominant
             if value is None:
                 result = None
         return result
 
     def v(self, env: VEnv) -> tuple[Any, Any]:
-        true_known, all_known, false_known = _TRUE, _TRUE, ~_TRUE
+        decided, all_known = ~_TRUE, _TRUE
         for part in self.parts:
             values, known = part.v(env)
-            values = np.asarray(values, dtype=bool)
-            true_known = true_known & values & known
+            decided = decided | (known & (np.asarray(values, dtype=bool) == self.dominant))
             all_known = all_known & known
-            false_known = false_known | (known & ~values)
-        return true_known, all_known | false_known
+        known = decided | all_known
+        return (decided if self.dominant else known & ~decided), known
 
 
-class Or(Node):
-    typ = BOOL
+class And(_Junction):
+    dominant = False
 
-    def __init__(self, parts: list[Node]):
-        self.parts = parts
 
-    def children(self) -> tuple[Node, ...]:
-        return tuple(self.parts)
-
-    def s(self, env: SEnv) -> Any:
-        result: bool | None = False
-        for part in self.parts:
-            value = part.s(env)
-            if value is True:
-                return True
-            if value is None:
-                result = None
-        return result
-
-    def v(self, env: VEnv) -> tuple[Any, Any]:
-        true_known, all_known = ~_TRUE, _TRUE
-        for part in self.parts:
-            values, known = part.v(env)
-            true_known = true_known | (np.asarray(values, dtype=bool) & known)
-            all_known = all_known & known
-        return true_known, true_known | all_known
+class Or(_Junction):
+    dominant = True
 
 
 _CMP: dict[type, Callable[[Any, Any], Any]] = {
