@@ -3,7 +3,7 @@
     .venv/bin/python bench/core_bench.py --persons 1000000 --db both
 
 For each database it (1) creates a fresh bench database (SQLite file under bench/out/, PostgreSQL
-database ``ebh_bench``), (2) times ``ebh.demo.load_demo`` (one transaction, commit included) – or, with
+database ``ebh_bench``), (2) times ``ebh.demo.load.load_demo`` (one transaction, commit included) – or, with
 ``--reuse``, keeps the data of an earlier run, brings its indexes in line with the models and takes the
 generation figures from the previous ``core`` section,
 (3) logs in through the real login form as a caseworker of the biggest office and measures p50/p95 per
@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bench._results import peak_rss_mib, write_section  # noqa: E402
 from ebh import create_app  # noqa: E402
 from ebh.db import transaction  # noqa: E402
-from ebh.demo import DEMO_PASSWORD, load_demo, vacuum_after_load  # noqa: E402
+from ebh.demo.load import DEMO_PASSWORD, load_demo, vacuum_after_load  # noqa: E402
 from ebh.extensions import db  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -67,14 +67,14 @@ def database_url(kind: str, reuse: bool = False) -> str:
 
 def sync_indexes() -> list[str]:
     """Reused data: create the models' indexes the database lacks and drop ``ix_`` indexes the models no
-    longer define (tables of :data:`ebh.demo.COLUMNS`), then refresh the planner statistics.
+    longer define (tables of :data:`ebh.demo.generator.TABLES`), then refresh the planner statistics.
     Returns what changed."""
-    from ebh.demo import COLUMNS
+    from ebh.demo.generator import TABLES
 
     changes = []
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         inspector = sa.inspect(connection)
-        for table in COLUMNS:
+        for table in TABLES:
             wanted = {index.name: index for index in db.metadata.tables[table].indexes}
             existing = {index["name"]: index["column_names"] for index in inspector.get_indexes(table)}
             for name, columns in sorted(existing.items()):
@@ -92,10 +92,10 @@ def sync_indexes() -> list[str]:
 
 
 def row_counts() -> dict[str, int]:
-    from ebh.demo import COLUMNS
+    from ebh.demo.generator import TABLES
 
     return {table: db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[table]))
-            for table in COLUMNS}
+            for table in TABLES}
 
 
 def previous_generation() -> list[str]:

@@ -50,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | Path |
     web.init_app(app)
     for name in DOMAINS:
         importlib.import_module(f"ebh.{name}").init_app(app)
-    from ebh.demo import demo_command
+    from ebh.demo.cli import demo_command
 
     app.cli.add_command(demo_command)
     return app

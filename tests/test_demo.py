@@ -7,7 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from ebh import demo, demo_data
+from ebh.demo import data as demo_data
+from ebh.demo import generator, load
 from ebh.audit.models import AuditEvent
 from ebh.auth.models import Office, User
 from ebh.cases import workflow
@@ -26,7 +27,7 @@ TODAY = dt.date(2026, 3, 2)
 @pytest.fixture
 def loaded(db):
     with transaction():
-        result = demo.load_demo(200, seed=7, offices=5, today=TODAY)
+        result = load.load_demo(200, seed=7, offices=5, today=TODAY)
     db.session.remove()
     return result
 
@@ -131,7 +132,7 @@ def test_demo_users_can_log_in(loaded, client, db):
     users = db.session.scalars(sa.select(User)).all()
     assert {u.role.value for u in users} == {"caseworker", "campaign", "supervisor", "admin"}
     assert len({u.office_id for u in users}) == 5
-    response = post_form(client, "/login", {"username": "koe.sb1", "password": demo.DEMO_PASSWORD})
+    response = post_form(client, "/login", {"username": "koe.sb1", "password": load.DEMO_PASSWORD})
     assert response.status_code == 302
     page = client.get("/")
     assert page.status_code == 200
@@ -144,7 +145,7 @@ def test_demo_users_can_log_in(loaded, client, db):
 def test_cli_if_empty_loads_once(app, runner, db):
     first = runner.invoke(args=["demo", "--persons", "40", "--if-empty", "--offices", "2"])
     assert first.exit_code == 0, first.output
-    assert "Demo-Zugänge" in first.output and demo.DEMO_PASSWORD in first.output
+    assert "Demo-Zugänge" in first.output and load.DEMO_PASSWORD in first.output
     db.session.remove()
     count = db.session.scalar(sa.select(sa.func.count(Person.id)))
     assert count == 40
@@ -164,33 +165,33 @@ def test_cli_if_empty_loads_once(app, runner, db):
 
 def test_large_load_path_rebuilds_indexes_and_foreign_keys(db, monkeypatch):
     """Loads into empty tables above the threshold drop and rebuild indexes (and FKs on PostgreSQL)."""
-    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 10)
+    monkeypatch.setattr(load, "REBUILD_INDEXES_FROM", 10)
     with transaction():
-        result = demo.load_demo(60, seed=3, offices=2, today=TODAY)
+        result = load.load_demo(60, seed=3, offices=2, today=TODAY)
     assert result.timings["indexes"] > 0
     inspector = sa.inspect(db.engine)
-    for table in demo.COLUMNS:
+    for table in generator.TABLES:
         expected = {index.name for index in db.metadata.tables[table].indexes}
         assert expected <= {index["name"] for index in inspector.get_indexes(table)}, table
         fks = inspector.get_foreign_keys(table)
         assert len(fks) == len(db.metadata.tables[table].foreign_key_constraints), table
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 60
-    assert demo.vacuum_after_load() >= 0  # PostgreSQL: VACUUM ANALYZE outside the load's transaction
+    assert load.vacuum_after_load() >= 0  # PostgreSQL: VACUUM ANALYZE outside the load's transaction
     # New rows after the demo get fresh ids (PostgreSQL sequences were moved past the explicit ids).
     office = db.session.scalar(sa.select(Office).where(Office.code == "KOE"))
     assert factories.person(office).id == result.persons + 1
     with transaction():
-        again = demo.load_demo(5, seed=4, offices=2, today=TODAY)
+        again = load.load_demo(5, seed=4, offices=2, today=TODAY)
     assert again.persons == 5
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 66
 
 
 def _generate(seed: int) -> dict[str, list[tuple]]:
-    offices = [demo._Office(i + 1, spec, [1, 2]) for i, spec in enumerate(demo_data.OFFICES[:5])]
-    generator = demo.Generator(seed, TODAY, offices, dict.fromkeys(demo.COLUMNS, 1), {})
-    while generator.persons < 300:
-        generator.household(300 - generator.persons)
-    return generator.take_rows()
+    offices = [generator._Office(i + 1, spec, [1, 2]) for i, spec in enumerate(demo_data.OFFICES[:5])]
+    demo_gen = generator.Generator(seed, TODAY, offices, dict.fromkeys(generator.TABLES, 1), {})
+    while demo_gen.persons < 300:
+        demo_gen.household(300 - demo_gen.persons)
+    return demo_gen.take_rows()
 
 
 def test_same_seed_gives_same_data():
@@ -201,9 +202,9 @@ def test_same_seed_gives_same_data():
 
 def test_generator_process_sends_the_same_rows():
     """Large loads generate in a child process; the rows must be exactly those of an in-process run."""
-    offices = [demo._Office(i + 1, spec, [1, 2]) for i, spec in enumerate(demo_data.OFFICES[:3])]
-    params = demo._GeneratorParams(5, TODAY, offices, dict.fromkeys(demo.COLUMNS, 1), {}, 400)
-    assert list(demo._chunks_from_child(params)) == list(demo._chunks_in_process(params))
+    offices = [generator._Office(i + 1, spec, [1, 2]) for i, spec in enumerate(demo_data.OFFICES[:3])]
+    params = load._GeneratorParams(5, TODAY, offices, dict.fromkeys(generator.TABLES, 1), {}, 400)
+    assert list(load._chunks_from_child(params)) == list(load._chunks_in_process(params))
 
 
 def test_names_and_transliterations():
@@ -213,6 +214,6 @@ def test_names_and_transliterations():
     assert demo_data.german_umlaut_spelling("Öztürk") == "Oeztuerk"
     assert demo_data.feminine("pl", "Kowalski") == "Kowalska"
     assert demo_data.feminine("ru", "Ivanov") == "Ivanova"
-    variants = dict(demo._variants("tr", "Yıldırım"))
+    variants = dict(generator._variants("tr", "Yıldırım"))
     assert "Yildirim" in variants
-    assert "Schewtschenko" in dict(demo._variants("ua", "Shevchenko"))
+    assert "Schewtschenko" in dict(generator._variants("ua", "Shevchenko"))

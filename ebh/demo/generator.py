@@ -1,97 +1,40 @@
-"""``ebh demo``: synthetic, realistic demo data – 300 persons for ``make run``, 1,000,000 for the benchmarks.
-
-What it makes (all synthetic, see :mod:`ebh.demo_data`): offices (EBH, ABH, both) with users of every role;
-households of many origins with spelling variants (PersonAlias) and search tokens; residence histories
-that follow real paths (Gestattung → Duldung → § 104c → § 25b; student → § 16b → § 18b → § 18c; EU
-free movement; Duldung § 60b ...); language certificates, civic tests, livelihood, a few convictions,
-school records; cases of every type in every status of :mod:`ebh.cases.workflow` with status history,
-document checklist, fees, security checks, notes and co-applicant cases.
-
-How it is fast: rows are built as tuples with precomputed ids (no ORM object per row) and written with
-the driver's bulk path – ``executemany`` on SQLite, ``COPY`` on PostgreSQL – in chunks, inside **one
-transaction**: an interrupted load leaves nothing behind. When the tables are empty and the load is
-large, secondary indexes are dropped before and rebuilt after the load (same transaction), which is
-much faster than maintaining them row by row. One summary audit event is written, not one per row.
-The same seed (and reference date) always gives the same data.
-"""
+"""The demo generator: offices, households, life courses and cases as row tuples, reproducible by seed."""
 from __future__ import annotations
 
 import bisect
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import itertools
-import multiprocessing
-import queue as queue_module
 import random
-import resource
-import time
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import click
-import sqlalchemy as sa
-from flask.cli import with_appcontext
-
-from ebh import demo_data as data
 from ebh.cases import catalog, workflow
 from ebh.cases.models import CaseFamily, CaseType
 from ebh.cases.names import fold
 from ebh.cases.names import tokens as name_tokens
 from ebh.cases.search import sort_name
+from ebh.demo import data
 from ebh.extensions import db
 
-#: Shared password of all demo users (passes the policy of :mod:`ebh.auth.passwords`).
-DEMO_PASSWORD = "Rheinufer-Demo-Zugang-7319"
-#: Above this many persons on empty tables, secondary indexes are rebuilt after the load.
-REBUILD_INDEXES_FROM = 20_000
-#: From this many persons the rows are generated in a separate process while the database writes.
-PARALLEL_FROM = 20_000
-#: Rows buffered before they are written.
-CHUNK_ROWS = 20_000
+#: The tables the generator fills, in foreign-key order. A row is a tuple of the table's column values in
+#: the order of its SQLAlchemy metadata (:func:`columns`), so the loader needs no column list of its own.
+TABLES: tuple[str, ...] = (
+    "persons", "person_aliases", "person_search_tokens", "nationalities", "family_links", "residence_periods",
+    "language_certificates", "civic_tests", "convictions", "school_records", "livelihoods", "cases",
+    "status_changes", "case_documents", "fees", "security_checks", "notes",
+)
 
-#: Bulk-loaded tables in foreign-key order with the columns each row tuple fills (in this order).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "persons": (
-        "id", "office_id", "family_name", "given_names", "birth_name", "native_name", "date_of_birth",
-        "place_of_birth", "country_of_birth", "sex", "marital_status", "street", "postcode", "city", "district",
-        "preferred_language", "email", "phone", "entry_date", "identity_clarified", "legally_incapacitated",
-        "guest_worker", "illness_or_disability", "age_related_inability", "pending_investigation",
-        "removal_prevented_by_own_deception", "has_own_dwelling", "married_to_german_since", "special_integration",
-        "created_at", "updated_at", "version",
-    ),
-    "person_aliases": ("id", "person_id", "family_name", "given_names", "kind"),
-    "person_search_tokens": ("id", "person_id", "office_id", "token"),
-    "nationalities": ("id", "person_id", "country", "since"),
-    "family_links": ("id", "person_id", "relative_id", "relation", "same_household"),
-    "residence_periods": ("id", "person_id", "status", "paragraph", "start", "end_date", "valid_until",
-                          "document_number"),
-    "language_certificates": ("id", "person_id", "level", "issued_on", "kind", "oral_only"),
-    "civic_tests": ("id", "person_id", "kind", "taken_on", "passed", "score"),
-    "convictions": ("id", "person_id", "decided_on", "sanction", "daily_rates", "months", "suspended", "remitted",
-                    "inhuman_motive", "intentional", "foreigner_only_offence", "in_germany"),
-    "school_records": ("id", "person_id", "start", "end_date", "kind", "successful"),
-    "livelihoods": ("id", "person_id", "assessed_on", "receives_sgb2_sgb12", "responsible_for_benefits",
-                    "full_time_employed", "months_employed_last_24", "secured_by_employment", "self_supporting",
-                    "in_education", "monthly_net_income_cents"),
-    "cases": ("id", "office_id", "person_id", "file_number", "case_type", "family", "sort_name", "status",
-              "main_case_id", "assigned_to_id", "received_on", "decided_on", "outcome", "outcome_reason",
-              "last_office_action_on", "due_on", "declaration_fdgo_on", "declaration_historic_responsibility_on",
-              "children_school_attendance_proven", "created_at", "updated_at", "version"),
-    "status_changes": ("id", "case_id", "from_status", "to_status", "changed_at", "changed_by_id", "reason"),
-    "case_documents": ("id", "case_id", "document_type", "required", "requested_on", "deadline", "received_on",
-                       "issued_on", "valid_until", "remark"),
-    "fees": ("id", "case_id", "legal_basis", "amount_cents", "reduction_cents", "reduction_reason", "due_on",
-             "paid_on"),
-    "security_checks": ("id", "case_id", "kind", "requested_on", "answered_on", "result", "remark"),
-    "notes": ("id", "case_id", "author_id", "created_at", "text"),
-}
-_COL = {table: {c: i for i, c in enumerate(cols)} for table, cols in COLUMNS.items()}
 
-_ROLE_LABELS = {"caseworker": "Sachbearbeitung", "campaign": "Kampagne", "supervisor": "Teamleitung",
-                "admin": "Administration"}
+def columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` in metadata order: the layout of its row tuples."""
+    return tuple(column.name for column in db.metadata.tables[table].columns)
+
+
+_PERSON_COLUMNS = columns("persons")
+
+
 _NAT = CaseFamily.NATURALIZATION
 _RES = CaseFamily.RESIDENCE
 #: Main path of each family; other statuses branch off it.
@@ -141,63 +84,6 @@ _EMPLOYED_SHARE = {"settled": 0.75, "settled_worker": 0.35, "asylum_recognized":
                    "no_case": 0.6}
 
 
-@dataclasses.dataclass
-class DemoResult:
-    persons: int
-    cases: int
-    rows: dict[str, int]
-    seconds: float
-    users: list[tuple[str, str, str]]
-    password: str
-    #: Seconds per phase: rows (generate and write), indexes (rebuild), foreign_keys (re-add on PostgreSQL),
-    #: analyze (planner statistics after a large load); CPU seconds of this process while writing the rows
-    #: (cpu_writer) and of the generator process (cpu_generator, 0 for small in-process loads).
-    timings: dict[str, float]
-
-
-# --------------------------------------------------------------------------- sinks
-
-
-class _Sink:
-    """Writes row tuples of one table into the current transaction with the driver's bulk path."""
-
-    def __init__(self, connection: sa.Connection) -> None:
-        self.connection = connection
-        self.postgresql = connection.dialect.name == "postgresql"
-        self.extra: dict[str, tuple[str, ...]] = {}
-        for table, cols in COLUMNS.items():
-            missing = [c.name for c in db.metadata.tables[table].columns
-                       if c.name not in cols and not c.nullable and c.server_default is None]
-            if missing:
-                raise RuntimeError(f"ebh demo does not fill the required columns {missing} of {table}")
-
-    def __enter__(self) -> _Sink:
-        if not self.postgresql:
-            # A large page cache keeps the B-trees of one big transaction in memory instead of spilling them.
-            self._cache_size = self.connection.exec_driver_sql("PRAGMA cache_size").scalar()
-            self.connection.exec_driver_sql("PRAGMA cache_size = -1000000")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.postgresql:
-            self.connection.exec_driver_sql(f"PRAGMA cache_size = {int(self._cache_size)}")
-
-    def write(self, table: str, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        cols = COLUMNS[table]
-        if self.postgresql:
-            raw = self.connection.connection.dbapi_connection
-            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(cols))
-            self.connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
-
-
-# --------------------------------------------------------------------------- the generator
-
 
 @dataclasses.dataclass
 class _Office:
@@ -231,7 +117,7 @@ class _P:
 
 
 class Generator:
-    """Builds demo rows household by household; ``rows`` collects tuples per table (see :data:`COLUMNS`)."""
+    """Builds demo rows household by household; ``rows`` collects tuples per table (see :data:`TABLES`)."""
 
     def __init__(self, seed: int, today: dt.date, offices: list[_Office], next_ids: dict[str, int],
                  counters: dict[tuple[int, str, int], int]) -> None:
@@ -243,7 +129,7 @@ class Generator:
         self.origin_cum = list(itertools.accumulate(o.weight for o in data.ORIGINS))
         self.ids = {table: itertools.count(start) for table, start in next_ids.items()}
         self.counters = counters
-        self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+        self.rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
         self.persons = 0
         self.cases = 0
         #: ``d(ordinal)`` → ISO date string (None stays None); a dict lookup is the cheapest conversion.
@@ -284,7 +170,7 @@ class Generator:
         return int(value * 365.25)
 
     def take_rows(self) -> dict[str, list[tuple]]:
-        rows, self.rows = self.rows, {table: [] for table in COLUMNS}
+        rows, self.rows = self.rows, {table: [] for table in TABLES}
         return rows
 
     def pending(self) -> int:
@@ -355,18 +241,25 @@ class Generator:
         facts = facts or {}
         adult = age >= 18
         street = f"{self.pick(data.STREETS)} {self.ri(1, 180)}{self.pick(('', '', '', 'a', 'b'))}"
-        self.add("persons", (
-            pid, office.id, family, given, birth_name, "", self.d(dob), place_of_birth, country_of_birth, sex,
-            marital, street, str(self.ri(*place.postcodes)), place.city,
-            self.pick(place.districts) if place.districts else "", language, email, phone, self.d(entry),
-            facts.get("identity_clarified", True if adult else None), False if adult else None,
-            facts.get("guest_worker"), True if rng.random() < 0.01 else None,
-            True if adult and age > 67 and rng.random() < 0.2 else None, facts.get("pending_investigation"),
-            facts.get("removal_prevented_by_own_deception"), (rng.random() < 0.8) if adult else None,
-            facts.get("married_to_german_since"), True if rng.random() < 0.02 else None,
-            self.ts(min(self.today, max(entry, dob)), self.rr(540)),
-            self.ts(self.today - self.rr(30), self.rr(540)), 1,
-        ))
+        self.add("persons", tuple(map({
+            "id": pid, "office_id": office.id, "family_name": family, "given_names": given,
+            "birth_name": birth_name, "native_name": "", "date_of_birth": self.d(dob),
+            "place_of_birth": place_of_birth, "country_of_birth": country_of_birth, "sex": sex,
+            "marital_status": marital, "street": street, "postcode": str(self.ri(*place.postcodes)),
+            "city": place.city, "district": self.pick(place.districts) if place.districts else "",
+            "preferred_language": language, "email": email, "phone": phone, "entry_date": self.d(entry),
+            "identity_clarified": facts.get("identity_clarified", True if adult else None),
+            "legally_incapacitated": False if adult else None, "guest_worker": facts.get("guest_worker"),
+            "illness_or_disability": True if rng.random() < 0.01 else None,
+            "age_related_inability": True if adult and age > 67 and rng.random() < 0.2 else None,
+            "pending_investigation": facts.get("pending_investigation"),
+            "removal_prevented_by_own_deception": facts.get("removal_prevented_by_own_deception"),
+            "has_own_dwelling": (rng.random() < 0.8) if adult else None,
+            "married_to_german_since": facts.get("married_to_german_since"),
+            "special_integration": True if rng.random() < 0.02 else None,
+            "created_at": self.ts(min(self.today, max(entry, dob)), self.rr(540)),
+            "updated_at": self.ts(self.today - self.rr(30), self.rr(540)), "version": 1,
+        }.get, _PERSON_COLUMNS)))
         nat = origin.country
         if country_of_birth == "XXA" or (origin.key == "sy" and rng.random() < 0.04):
             nat = "XXA"  # stateless (e.g. Palestinians or Ajanib Kurds from Syria)
@@ -917,8 +810,8 @@ class Generator:
     def _patch_person(self, person_id: int, column: str, value: Any) -> None:
         """Change a column of a person row that is still buffered (persons are written before cases)."""
         rows = self.rows["persons"]
-        index = _COL["persons"]["id"]
-        position = _COL["persons"][column]
+        index = _PERSON_COLUMNS.index("id")
+        position = _PERSON_COLUMNS.index(column)
         for i in range(len(rows) - 1, -1, -1):
             if rows[i][index] == person_id:
                 row = list(rows[i])
@@ -987,314 +880,3 @@ _ORIGINS = {o.key: o for o in data.ORIGINS}
 _ISO_DATES = {o: dt.date.fromordinal(o).isoformat()
               for o in range(dt.date(1900, 1, 1).toordinal(), dt.date(2101, 1, 1).toordinal())}
 
-
-# --------------------------------------------------------------------------- loading
-
-
-def _ensure_offices(count: int) -> list[tuple[Any, data.OfficeSpec]]:
-    """The first ``count`` demo offices; existing offices with the same code are reused unchanged."""
-    from ebh.auth.models import Office, OfficeKind
-
-    result = []
-    for spec in data.OFFICES[:count]:
-        office = db.session.scalar(sa.select(Office).where(Office.code == spec.code))
-        if office is None:
-            office = Office(code=spec.code, name=spec.name, kind=OfficeKind(spec.kind), bundesland="NW",
-                            street=spec.street, postcode=spec.postcode, city=spec.city,
-                            email=f"{spec.code.lower()}@example.org", file_number_pattern=spec.pattern)
-            db.session.add(office)
-        result.append((office, spec))
-    db.session.flush()
-    return result
-
-
-def _demo_usernames(spec: data.OfficeSpec, caseworkers: int) -> list[tuple[str, str, str]]:
-    """(username, role, display name) of the demo users of an office."""
-    code = spec.code.lower()
-    users = [(f"{code}.sb{i}", "caseworker", f"Sachbearbeitung {i} ({spec.city})") for i in range(1, caseworkers + 1)]
-    users += [(f"{code}.kampagne", "campaign", f"Kampagnenteam ({spec.city})"),
-              (f"{code}.leitung", "supervisor", f"Teamleitung ({spec.city})"),
-              (f"{code}.admin", "admin", f"Administration ({spec.city})")]
-    return users
-
-
-def _ensure_users(offices: list[tuple[Any, data.OfficeSpec]], persons: int) -> tuple[list[_Office], list[tuple]]:
-    """Demo users of every role per office (existing usernames are kept); caseworker ids per office."""
-    from ebh.auth import passwords
-    from ebh.auth.models import Role, User
-
-    passwords.check_policy(DEMO_PASSWORD)
-    password_hash = passwords.hash_password(DEMO_PASSWORD)
-    total_weight = sum(spec.weight for _, spec in offices)
-    contexts, listing = [], []
-    for office, spec in offices:
-        caseworkers = max(3, min(25, int(persons * spec.weight / total_weight) // 15_000))
-        ids = []
-        for username, role, display in _demo_usernames(spec, caseworkers):
-            user = db.session.scalar(sa.select(User).where(User.username == username))
-            if user is None:
-                user = User(office_id=office.id, username=username, display_name=display, role=Role(role),
-                            email=f"{username}@example.org", password_hash=password_hash)
-                db.session.add(user)
-                db.session.flush()
-            if user.office_id == office.id:
-                listing.append((username, role, spec.name))
-                if role == "caseworker":
-                    ids.append(user.id)
-        if not ids:
-            raise click.ClickException(f"Behörde {spec.code}: keine Demo-Sachbearbeitung vorhanden.")
-        contexts.append(_Office(office.id, spec, ids))
-    return contexts, listing
-
-
-def _max_ids(connection: sa.Connection) -> dict[str, int]:
-    return {table: (connection.execute(sa.select(sa.func.max(db.metadata.tables[table].c.id))).scalar() or 0) + 1
-            for table in COLUMNS}
-
-
-def _secondary_indexes() -> list[sa.Index]:
-    return [index for table in COLUMNS for index in db.metadata.tables[table].indexes]
-
-
-def _foreign_keys() -> list[sa.ForeignKeyConstraint]:
-    return [fk for table in COLUMNS for fk in db.metadata.tables[table].foreign_key_constraints]
-
-
-def _counters(offices: list[_Office]) -> dict[tuple[int, str, int], int]:
-    from ebh.cases.models import FileNumberCounter
-
-    rows = db.session.scalars(sa.select(FileNumberCounter).where(
-        FileNumberCounter.office_id.in_([o.id for o in offices])))
-    return {(r.office_id, r.prefix, r.year): r.last_value for r in rows}
-
-
-def _save_counters(counters: dict[tuple[int, str, int], int]) -> None:
-    from ebh.cases.models import FileNumberCounter
-
-    existing = {(r.office_id, r.prefix, r.year): r for r in db.session.scalars(sa.select(FileNumberCounter))}
-    for (office_id, prefix, year), value in counters.items():
-        row = existing.get((office_id, prefix, year))
-        if row is None:
-            db.session.add(FileNumberCounter(office_id=office_id, prefix=prefix, year=year, last_value=value))
-        elif row.last_value < value:
-            row.last_value = value
-
-
-@dataclasses.dataclass
-class _GeneratorParams:
-    seed: int
-    today: dt.date
-    offices: list[_Office]
-    next_ids: dict[str, int]
-    counters: dict[tuple[int, str, int], int]
-    persons: int
-
-
-@dataclasses.dataclass
-class _Chunk:
-    rows: dict[str, list[tuple]]
-    #: Persons generated so far.
-    persons: int
-
-
-@dataclasses.dataclass
-class _Done:
-    persons: int
-    cases: int
-    counters: dict[tuple[int, str, int], int]
-
-
-def _chunks_in_process(params: _GeneratorParams) -> Iterator[_Chunk | _Done]:
-    """All rows in chunks of about :data:`CHUNK_ROWS`, then the totals."""
-    generator = Generator(params.seed, params.today, params.offices, params.next_ids, params.counters)
-    while generator.persons < params.persons:
-        generator.household(params.persons - generator.persons)
-        if generator.pending() >= CHUNK_ROWS:
-            yield _Chunk(generator.take_rows(), generator.persons)
-    yield _Chunk(generator.take_rows(), generator.persons)
-    yield _Done(generator.persons, generator.cases, generator.counters)
-
-
-def _generate_into(params: _GeneratorParams, queue: Any) -> None:
-    """Entry point of the generator process: the same chunks as in-process, sent through ``queue``."""
-    try:
-        for item in _chunks_in_process(params):
-            queue.put(item)
-    except BaseException:  # the parent re-raises it; nothing else reports errors of this process
-        queue.put(RuntimeError(f"ebh demo: generator failed\n{traceback.format_exc()}"))
-
-
-def _chunks_from_child(params: _GeneratorParams) -> Iterator[_Chunk | _Done]:
-    """The chunks of :func:`_chunks_in_process`, generated in a separate process.
-
-    On two or more cores the next chunk is generated while the database writes the current one. The
-    generator is the same sequential code, so the data is identical to an in-process run.
-    """
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue(maxsize=3)
-    child = context.Process(target=_generate_into, args=(params, queue), name="ebh-demo-generator", daemon=True)
-    child.start()
-    try:
-        while True:
-            try:
-                item = queue.get(timeout=5)
-            except queue_module.Empty:
-                if not child.is_alive():
-                    raise RuntimeError(f"ebh demo: generator process ended with exit code {child.exitcode}") from None
-                continue
-            if isinstance(item, BaseException):
-                raise item
-            if isinstance(item, _Done):
-                child.join(timeout=30)  # so that its CPU time is counted (RUSAGE_CHILDREN)
-                yield item
-                return
-            yield item
-    finally:
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=10)
-
-
-def _cpu(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
-def has_persons() -> bool:
-    from ebh.cases.models import Person
-
-    return db.session.scalar(sa.select(Person.id).limit(1)) is not None
-
-
-def load_demo(persons: int = 300, seed: int = 1, offices: int = 5, *, today: dt.date | None = None,
-              progress: Callable[[int, int], None] | None = None) -> DemoResult:
-    """Generate and store demo data in the current transaction (the caller commits once)."""
-    started = time.perf_counter()
-    cpu_self, cpu_children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-    office_contexts, listing = _ensure_users(_ensure_offices(offices), persons)
-    connection = db.session.connection()
-    next_ids = _max_ids(connection)
-    rebuild = persons >= REBUILD_INDEXES_FROM and all(value == 1 for value in next_ids.values())
-    sink = _Sink(connection)
-    indexes = _secondary_indexes() if rebuild else []
-    # PostgreSQL checks foreign keys row by row in triggers (the larger part of the load time); adding
-    # them again afterwards validates all rows in one pass per constraint.
-    foreign_keys = _foreign_keys() if rebuild and sink.postgresql else []
-    for fk in foreign_keys:
-        connection.execute(sa.schema.DropConstraint(fk))
-    for index in indexes:
-        connection.execute(sa.schema.DropIndex(index, if_exists=True))
-    params = _GeneratorParams(seed, today or dt.date.today(), office_contexts, next_ids, _counters(office_contexts),
-                              persons)
-    written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
-    chunks = _chunks_in_process(params) if persons < PARALLEL_FROM else _chunks_from_child(params)
-    with sink, contextlib.closing(chunks):
-        for item in chunks:
-            if isinstance(item, _Done):
-                done = item
-                break
-            for table, rows in item.rows.items():
-                sink.write(table, rows)
-                written[table] += len(rows)
-            if progress:
-                progress(item.persons, persons)
-    timings = {"rows": time.perf_counter() - started, "cpu_writer": _cpu(resource.RUSAGE_SELF) - cpu_self,
-               "cpu_generator": _cpu(resource.RUSAGE_CHILDREN) - cpu_children}
-    for index in indexes:
-        connection.execute(sa.schema.CreateIndex(index))
-    timings["indexes"] = time.perf_counter() - started - timings["rows"]
-    for fk in foreign_keys:
-        connection.execute(sa.schema.AddConstraint(fk))
-    timings["foreign_keys"] = time.perf_counter() - started - timings["rows"] - timings["indexes"]
-    if rebuild:  # planner statistics for the new data (PostgreSQL's autovacuum would do it later)
-        if not sink.postgresql:
-            connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
-        connection.exec_driver_sql("ANALYZE")
-    timings["analyze"] = time.perf_counter() - started - timings["rows"] - timings["indexes"] - timings["foreign_keys"]
-    if sink.postgresql:
-        for table, count in written.items():
-            if count:
-                connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-    _save_counters(done.counters)
-    from ebh.audit.service import record
-
-    record(None, "create", "demo", None,
-           summary=f"Demodaten geladen: {done.persons} Personen, {done.cases} Fälle, Seed {seed}")
-    db.session.flush()
-    return DemoResult(done.persons, done.cases, written, time.perf_counter() - started, listing,
-                      DEMO_PASSWORD, timings)
-
-
-def vacuum_after_load() -> float:
-    """PostgreSQL: ``VACUUM ANALYZE`` after a large load (outside the load's transaction), so that the
-    visibility map is set and index-only scans need no heap visits – what autovacuum would do later.
-    Returns the seconds it took (0 on SQLite, where ANALYZE ran inside the load)."""
-    if db.engine.dialect.name != "postgresql":
-        return 0.0
-    started = time.perf_counter()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        for table in COLUMNS:
-            connection.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
-    return time.perf_counter() - started
-
-
-def existing_demo_users(offices: int = len(data.OFFICES)) -> list[tuple[str, str, str]]:
-    from ebh.auth.models import Office, User
-
-    names = {spec.code: spec for spec in data.OFFICES[:offices]}
-    rows = db.session.execute(
-        sa.select(User.username, User.role, Office.name, Office.code).join(Office, User.office_id == Office.id)
-        .where(Office.code.in_(names)).order_by(Office.id, User.id)).all()
-    wanted = {u for spec in names.values() for u, _, _ in _demo_usernames(spec, 25)}
-    return [(u, r.value if hasattr(r, "value") else str(r), n) for u, r, n, _ in rows if u in wanted]
-
-
-def format_logins(users: list[tuple[str, str, str]], password: str) -> str:
-    """The "Demo-Zugänge" block: one line per office and role, caseworkers folded into a range."""
-    lines = [f"Demo-Zugänge (Passwort für alle: {password}):"]
-    by_office: dict[str, dict[str, list[str]]] = {}
-    for username, role, office in users:
-        by_office.setdefault(office, {}).setdefault(role, []).append(username)
-    for office, roles in by_office.items():
-        parts = []
-        for role, label in _ROLE_LABELS.items():
-            names = roles.get(role, [])
-            if names:
-                shown = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
-                parts.append(f"{shown} ({label})")
-        lines.append(f"  {office}: " + ", ".join(parts))
-    return "\n".join(lines)
-
-
-@click.command("demo")
-@click.option("--persons", default=300, show_default=True, type=click.IntRange(1, 5_000_000),
-              help="Anzahl der Personen.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Startwert des Zufallsgenerators.")
-@click.option("--offices", default=5, show_default=True, type=click.IntRange(1, len(data.OFFICES)),
-              help="Anzahl der Demo-Behörden.")
-@click.option("--if-empty", is_flag=True, help="Nur laden, wenn noch keine Personen gespeichert sind.")
-@with_appcontext
-def demo_command(persons: int, seed: int, offices: int, if_empty: bool) -> None:
-    """Load synthetic demo data (offices, users, persons, cases) in one transaction."""
-    from ebh.db import transaction
-
-    if if_empty and has_persons():
-        click.echo("Es sind bereits Personen gespeichert – keine Demodaten geladen.")
-        users = existing_demo_users(offices)
-        if users:
-            click.echo(format_logins(users, DEMO_PASSWORD))
-        return
-
-    def progress(done: int, total: int) -> None:
-        if total >= 50_000 and done * 20 // total != (done - 1) * 20 // total:
-            click.echo(f"  {done:,} / {total:,} Personen".replace(",", "."), err=True)
-
-    with transaction():
-        result = load_demo(persons, seed, offices, progress=progress)
-    rows = sum(result.rows.values())
-    click.echo(f"Demodaten geladen: {result.persons} Personen, {result.cases} Fälle, {rows} Zeilen "
-               f"in {result.seconds:.1f} s.")
-    if persons >= REBUILD_INDEXES_FROM and db.engine.dialect.name == "postgresql":
-        click.echo(f"VACUUM ANALYZE in {vacuum_after_load():.1f} s.")
-    click.echo(format_logins(result.users, result.password))
