@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ebh.cases import catalog, service
+from ebh.cases import catalog, raw_facts, service
 from ebh.cases.models import CaseType, Relation, ResidenceStatus
 
 
@@ -109,20 +109,6 @@ _SEX = choices([("x", _l("unbekannt")), ("f", _l("weiblich")), ("m", _l("männli
 _MARITAL = choices([("", _l("–")), ("ledig", _l("ledig")), ("verheiratet", _l("verheiratet")),
             ("geschieden", _l("geschieden")), ("verwitwet", _l("verwitwet")),
             ("lebenspartnerschaft", _l("eingetragene Lebenspartnerschaft"))])
-FACT_LABELS = {
-    "identity_clarified": _l("Identität geklärt"),
-    "legally_incapacitated": _l("Nicht handlungsfähig (§ 34 StAG)"),
-    "guest_worker": _l("Gastarbeiter/Vertragsarbeitnehmer (oder Ehegatte)"),
-    "illness_or_disability": _l("Krankheit oder Behinderung verhindert Sprach-/Wissensnachweis"),
-    "age_related_inability": _l("Altersbedingt kein Sprach-/Wissensnachweis möglich"),
-    "pending_investigation": _l("Ermittlungsverfahren anhängig (§ 12a Abs. 3 StAG)"),
-    "removal_prevented_by_own_deception": _l("Abschiebung durch eigene Täuschung verhindert"),
-    "has_own_dwelling": _l("Eigene Wohnung"),
-    "special_integration": _l("Besondere Integrationsleistungen"),
-    "integration_course_certificate": _l("Integrationskurs erfolgreich abgeschlossen (BAMF-Bescheinigung)"),
-    "oral_everyday_german": _l("Mündliche Alltagsverständigung ohne nennenswerte Probleme"),
-    "previous_nationality_renounced": _l("Bisherige Staatsangehörigkeit aufgegeben oder verloren"),
-}
 
 
 class PersonForm(VersionedForm):
@@ -146,30 +132,21 @@ class PersonForm(VersionedForm):
     email = StringField(_l("E-Mail-Adresse"))
     phone = StringField(_l("Telefon"))
     entry_date = GermanDateField(_l("Einreisedatum"))
-    married_to_german_since = GermanDateField(_l("Verheiratet mit deutscher Staatsangehörigkeit seit"))
-    identity_clarified = TriStateField(FACT_LABELS["identity_clarified"])
-    legally_incapacitated = TriStateField(FACT_LABELS["legally_incapacitated"])
-    guest_worker = TriStateField(FACT_LABELS["guest_worker"])
-    illness_or_disability = TriStateField(FACT_LABELS["illness_or_disability"])
-    age_related_inability = TriStateField(FACT_LABELS["age_related_inability"])
-    pending_investigation = TriStateField(FACT_LABELS["pending_investigation"])
-    removal_prevented_by_own_deception = TriStateField(FACT_LABELS["removal_prevented_by_own_deception"])
-    has_own_dwelling = TriStateField(FACT_LABELS["has_own_dwelling"])
-    special_integration = TriStateField(FACT_LABELS["special_integration"])
-    integration_course_certificate = TriStateField(FACT_LABELS["integration_course_certificate"])
-    oral_everyday_german = TriStateField(FACT_LABELS["oral_everyday_german"])
-    previous_nationality_renounced = TriStateField(FACT_LABELS["previous_nationality_renounced"])
+    # One field per raw fact (ebh.cases.raw_facts): yes/no/unknown or a date.
+    locals().update({fact.name: TriStateField(fact.label) if fact.kind == raw_facts.BOOL else GermanDateField(fact.label)
+                     for fact in raw_facts.RAW_FACTS})
     # Creating a relative from another person's page ("Kind anlegen").
     relative_of = HiddenField()
     relation = HiddenField()
 
-    FACTS = tuple(FACT_LABELS)
+    #: The raw fact fields, in declaration order.
+    FACTS = tuple(fact.name for fact in raw_facts.RAW_FACTS)
 
     def fill(self, person: Any) -> None:
         """Prefill from a person (GET of the edit page)."""
         for name in service.PERSON_TEXT_FIELDS:
             getattr(self, name).data = getattr(person, name)
-        for name in ("date_of_birth", "entry_date", "married_to_german_since", *self.FACTS):
+        for name in ("date_of_birth", "entry_date", *self.FACTS):
             getattr(self, name).data = getattr(person, name)
         self.country_of_birth.data = person.country_of_birth
         self.preferred_language.data = person.preferred_language
@@ -180,8 +157,7 @@ class PersonForm(VersionedForm):
 
     def service_data(self) -> dict[str, Any]:
         data = {name: getattr(self, name).data for name in service.PERSON_TEXT_FIELDS}
-        for name in ("date_of_birth", "entry_date", "married_to_german_since", "country_of_birth",
-                     "preferred_language", "sex", *self.FACTS):
+        for name in ("date_of_birth", "entry_date", "country_of_birth", "preferred_language", "sex", *self.FACTS):
             data[name] = getattr(self, name).data
         aliases = []
         for line in (self.aliases.data or "").splitlines():

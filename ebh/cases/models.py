@@ -12,6 +12,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ebh.cases.raw_facts import RAW_FACTS
 from ebh.db import UTCDateTime, utcnow
 from ebh.extensions import db
 
@@ -110,32 +111,8 @@ class Person(db.Model):
     #: First day of the current stay in Germany (entry), if known.
     entry_date: Mapped[dt.date | None] = mapped_column(sa.Date)
 
-    # Raw facts for the eligibility rules; None means "not known yet".
-    identity_clarified: Mapped[bool | None]
-    #: Legal incapacity (§ 34 StAG: not handlungsfähig despite age 16+).
-    legally_incapacitated: Mapped[bool | None]
-    #: Recruited guest worker (entry by 30.06.1974) or DDR contract worker (entry by 13.06.1990), or their spouse.
-    guest_worker: Mapped[bool | None]
-    #: Cannot meet language/knowledge requirements because of illness or disability (§ 10 Abs. 6 StAG, § 25b Abs. 3).
-    illness_or_disability: Mapped[bool | None]
-    #: Cannot meet them because of age; an individual assessment (§ 10 Abs. 6 StAG).
-    age_related_inability: Mapped[bool | None]
-    #: A criminal investigation is pending (§ 12a Abs. 3 StAG suspends the decision).
-    pending_investigation: Mapped[bool | None]
-    #: Obligation to leave / deception preventing removal by own conduct (§ 25a/§ 25b/§ 104c refusal grounds).
-    removal_prevented_by_own_deception: Mapped[bool | None]
-    #: Own dwelling (§ 8 Abs. 1 Nr. 3 StAG).
-    has_own_dwelling: Mapped[bool | None]
-    #: Married to a German citizen since (§ 9 StAG).
-    married_to_german_since: Mapped[dt.date | None] = mapped_column(sa.Date)
-    #: Special integration achievements (NRW § 25b Erlass; former § 10 Abs. 3 StAG).
-    special_integration: Mapped[bool | None]
-    #: BAMF certificate of successful integration course participation (former § 10 Abs. 3 S. 1 StAG: 7 years).
-    integration_course_certificate: Mapped[bool | None]
-    #: Oral everyday German "ohne nennenswerte Probleme" confirmed (§ 10 Abs. 4 S. 3 and Abs. 4a StAG).
-    oral_everyday_german: Mapped[bool | None]
-    #: Previous nationality given up or lost, or an exception of former § 12 StAG applies (old § 10 Nr. 4).
-    previous_nationality_renounced: Mapped[bool | None]
+    # The raw facts for the eligibility rules, one nullable column each, declared in ebh.cases.raw_facts.
+    locals().update({fact.name: fact.column() for fact in RAW_FACTS})
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

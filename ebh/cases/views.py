@@ -16,9 +16,17 @@ from markupsafe import Markup
 from wtforms import HiddenField
 
 from ebh.auth.access import CASE_ROLES
-from ebh.cases import catalog, forms, service, workflow
+from ebh.cases import catalog, forms, raw_facts, service, workflow
 from ebh.cases.models import CaseDocument, Fee, SecurityCheck
-from ebh.cases.search import SORTS, CaseQuery, Page, SearchError, case_type_choices, search_cases, search_persons
+from ebh.cases.search import (
+    SORTS,
+    CaseQuery,
+    Page,
+    SearchError,
+    case_type_choices,
+    search_cases,
+    search_persons,
+)
 from ebh.extensions import db
 from ebh.web import CasePanel, nav_items
 
@@ -189,7 +197,7 @@ def _render_person(person_id: int, overrides: dict[str, FlaskForm] | None = None
     return render_template(
         "cases/person.html", person=person, record_forms=record_forms, link_form=link_form, records=records,
         record_kinds=service.RECORD_KINDS, record_routes=RECORD_ROUTES, today=dt.date.today(),
-        fact_labels=forms.FACT_LABELS,
+        raw_facts=raw_facts.RAW_FACTS,
     ), status
 
 

@@ -14,6 +14,7 @@ from ebh.cases import catalog, workflow
 from ebh.cases.models import CaseFamily, CaseType
 from ebh.cases.names import fold
 from ebh.cases.names import tokens as name_tokens
+from ebh.cases.raw_facts import RAW_FACTS
 from ebh.cases.search import sort_name
 from ebh.demo import data
 from ebh.extensions import db
@@ -239,7 +240,6 @@ class Generator:
         if age >= 18 and rng.random() < 0.3:
             phone = f"+49 30 23125 {self.rr(1000):03d}"  # range reserved for fiction (BNetzA)
         facts = facts or {}
-        adult = age >= 18
         street = f"{self.pick(data.STREETS)} {self.ri(1, 180)}{self.pick(('', '', '', 'a', 'b'))}"
         self.add("persons", tuple(map({
             "id": pid, "office_id": office.id, "family_name": family, "given_names": given,
@@ -248,15 +248,8 @@ class Generator:
             "marital_status": marital, "street": street, "postcode": str(self.ri(*place.postcodes)),
             "city": place.city, "district": self.pick(place.districts) if place.districts else "",
             "preferred_language": language, "email": email, "phone": phone, "entry_date": self.d(entry),
-            "identity_clarified": facts.get("identity_clarified", True if adult else None),
-            "legally_incapacitated": False if adult else None, "guest_worker": facts.get("guest_worker"),
-            "illness_or_disability": True if rng.random() < 0.01 else None,
-            "age_related_inability": True if adult and age > 67 and rng.random() < 0.2 else None,
-            "pending_investigation": facts.get("pending_investigation"),
-            "removal_prevented_by_own_deception": facts.get("removal_prevented_by_own_deception"),
-            "has_own_dwelling": (rng.random() < 0.8) if adult else None,
-            "married_to_german_since": facts.get("married_to_german_since"),
-            "special_integration": True if rng.random() < 0.02 else None,
+            # The raw facts: what the household's path set, else the fact's own demo value.
+            **{fact.name: facts[fact.name] if fact.name in facts else fact.demo(rng, age) for fact in RAW_FACTS},
             "created_at": self.ts(min(self.today, max(entry, dob)), self.rr(540)),
             "updated_at": self.ts(self.today - self.rr(30), self.rr(540)), "version": 1,
         }.get, _PERSON_COLUMNS)))

@@ -55,7 +55,7 @@ from ebh.rules.facts import (
     derive,
     parse_paragraph,
 )
-from ebh.rules.record import PERSON_BOOLS
+from ebh.rules.record import PERSON_BOOLS, PERSON_DATES
 
 CHUNK = 250_000
 #: Rows per ``fetchmany`` of the SQLite cursor (bounds the Python tuples alive at once).
@@ -238,7 +238,7 @@ _CONVICTION_FLAGS = ("suspended", "remitted", "inhuman_motive", "intentional", "
 
 def _person_reads(dialect: str, scope: Scope, texts: list[str]) -> dict[str, Read]:
     """The queries for the persons of ``scope``; independent of each other (they may run in parallel)."""
-    d = lambda name, col: date(dialect, name, col)  # noqa: E731 - short local helper
+    d = lambda name, col: date(dialect, name, col)
     eu = sa.case((Nationality.country.in_(sorted(EU_OR_CH)), 1), else_=0)
     stateless = sa.case((Nationality.country == "XXA", 2), else_=0)
     nationality = sa.func.max(eu) + sa.func.max(stateless)
@@ -271,8 +271,7 @@ def _person_reads(dialect: str, scope: Scope, texts: list[str]) -> dict[str, Rea
 
     return {
         "persons": Read(persons.outerjoin(Livelihood, Livelihood.person_id == Person.id), [
-            integer("id", Person.id), d("date_of_birth", Person.date_of_birth), d("entry_date", Person.entry_date),
-            d("married_to_german_since", Person.married_to_german_since),
+            integer("id", Person.id), *(d(k, getattr(Person, k)) for k in PERSON_DATES),
             integer("months_employed_last_24", Livelihood.months_employed_last_24),
             *(flag(k, getattr(Person, k)) for k in PERSON_BOOLS),
             *(flag(k, getattr(Livelihood, k)) for k in _LIVELIHOOD_BOOLS)]),
@@ -313,7 +312,7 @@ def _persons_batch(cols: dict[str, Columns], texts: list[str]) -> tuple[np.ndarr
     # both read the persons of the scope in id order; a person added in between is read in the next run
     pos, inside = _person_index(ids, checks["id"][0])
     person: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for key in ("date_of_birth", "entry_date", "married_to_german_since", "months_employed_last_24"):
+    for key in (*PERSON_DATES, "months_employed_last_24"):
         person[key] = main[key]
     for key in (*PERSON_BOOLS, *_LIVELIHOOD_BOOLS):
         person[key] = (main[key][0] > 0, main[key][1])
@@ -361,7 +360,7 @@ def _persons_batch(cols: dict[str, Columns], texts: list[str]) -> tuple[np.ndarr
     conv, conv_p = table("convictions")
     school, school_p = table("school")
     kids, kids_p = table("children")
-    yes_unless_false = lambda t, k: (t[k] > 0) | ~t[f"{k}_known"]  # noqa: E731 - NULL reads as true
+    yes_unless_false = lambda t, k: (t[k] > 0) | ~t[f"{k}_known"]
     batch = Batch(
         n=n, person=person,
         periods={"pidx": per_p, "status": per["status"].astype(np.int8),
@@ -450,7 +449,7 @@ class Chunk:
 
 
 def _case_read(dialect: str, scope: Scope, where: Any) -> Read:
-    d = lambda name, col: date(dialect, name, col)  # noqa: E731
+    d = lambda name, col: date(dialect, name, col)
     # the latest Regelanfrage of the case as the per-case adapter sees it (by requested_on, then id), found
     # with max() over (day, id, result) packed into one number instead of sorting per case
     result = sa.case({"no_findings": 1, "findings": 2}, value=SecurityCheck.result, else_=0)

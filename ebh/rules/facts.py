@@ -18,10 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from ebh.cases import raw_facts
+from ebh.cases.raw_facts import RAW_FACTS
 from ebh.rules import dates
 from ebh.rules.dates import OPEN_END
 from ebh.rules.expr import BOOL, DATE, INT, STR
-from ebh.rules.record import CEFR, CIVIC_KINDS, PERSON_BOOLS, SANCTIONS, SCHOOL_KINDS, STATUSES
+from ebh.rules.record import CEFR, CIVIC_KINDS, PERSON_BOOLS, PERSON_DATES, SANCTIONS, SCHOOL_KINDS, STATUSES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,31 +39,15 @@ def _f(name: str, typ: str, meaning: str, derivation: str, source: str) -> FactD
     return FactDef(name, typ, meaning, derivation, source)
 
 
-_PERSON_BOOL_MEANINGS = {
-    "identity_clarified": "Identität und Staatsangehörigkeit sind geklärt",
-    "legally_incapacitated": "nicht handlungsfähig trotz Alters ab 16 (§ 34 StAG: Geschäftsunfähigkeit, Betreuung mit "
-                             "Einwilligungsvorbehalt)",
-    "guest_worker": "Gastarbeiter (Einreise bis 30.06.1974) oder DDR-Vertragsarbeitnehmer (bis 13.06.1990) oder "
-                    "nachgezogener Ehegatte",
-    "illness_or_disability": "kann Sprache/Wissen wegen Krankheit oder Behinderung nicht nachweisen",
-    "age_related_inability": "kann Sprache/Wissen altersbedingt nicht nachweisen (Einzelfallprüfung)",
-    "pending_investigation": "ein Ermittlungsverfahren läuft (§ 12a Abs. 3 StAG)",
-    "removal_prevented_by_own_deception": "Abschiebung durch eigene Täuschung/Falschangaben verhindert oder verzögert",
-    "has_own_dwelling": "eigene Wohnung (§ 8 Abs. 1 Nr. 3 StAG)",
-    "special_integration": "besondere Integrationsleistungen (frühere § 10 Abs. 3 StAG, NRW-Erlass § 25b)",
-    "integration_course_certificate": "Bescheinigung über die erfolgreiche Teilnahme am Integrationskurs",
-    "oral_everyday_german": "mündliche Verständigung im Alltag ohne nennenswerte Probleme festgestellt",
-    "previous_nationality_renounced": "bisherige Staatsangehörigkeit aufgegeben/verloren oder Ausnahme nach § 12 a.F.",
-}
 
 CATALOGUE: tuple[FactDef, ...] = (
-    *(_f(name, BOOL, meaning, "unverändert übernommen", f"Person.{name}")
-      for name, meaning in _PERSON_BOOL_MEANINGS.items()),
+    *(_f(fact.name, BOOL, fact.meaning, "unverändert übernommen", f"Person.{fact.name}")
+      for fact in RAW_FACTS if fact.kind == raw_facts.BOOL),
     _f("date_of_birth", DATE, "Geburtsdatum", "unverändert; Alter über add_years(date_of_birth, n) <= as_of",
        "Person.date_of_birth"),
     _f("entry_date", DATE, "Einreisedatum (erster Tag des jetzigen Aufenthalts)", "unverändert", "Person.entry_date"),
-    _f("married_to_german_since", DATE, "verheiratet mit einer/einem Deutschen seit", "unverändert",
-       "Person.married_to_german_since"),
+    *(_f(fact.name, DATE, fact.meaning, "unverändert", f"Person.{fact.name}")
+      for fact in RAW_FACTS if fact.kind == raw_facts.DATE),
     _f("eu_or_swiss_national", BOOL, "besitzt die Staatsangehörigkeit eines EU-Staats oder der Schweiz",
        "eine der Staatsangehörigkeiten ist EU-27 oder CHE; unbekannt ohne erfasste Staatsangehörigkeit",
        "Nationality.country"),
@@ -186,10 +172,9 @@ SANCTION_CODE = {name: i for i, name in enumerate(SANCTIONS)}
 SCHOOL_CODE = {name: i for i, name in enumerate(SCHOOL_KINDS)}
 SECURITY_CODE = {"no_findings": 0, "findings": 1}
 EU_OR_CH = frozenset(
-    "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE CHE"
-    .split()
+    ["AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "CHE"]
 )
-_PARAGRAPH = re.compile(r"(\d+\s*[a-z]?)\b(?:\s*(?:Abs\.?|Absatz)\s*(\d+))?", re.I)
+_PARAGRAPH = re.compile(r"(\d+\s*[a-z]?)\b(?:\s*(?:Abs\.?|Absatz)\s*(\d+))?", re.IGNORECASE)
 
 
 def parse_paragraph(text: str) -> tuple[str, int]:
@@ -237,7 +222,7 @@ class Batch:
 
         for key in PERSON_BOOLS:
             put(key, [r[key] for r in records], bool, False)
-        for key in ("date_of_birth", "entry_date", "married_to_german_since"):
+        for key in PERSON_DATES:
             put(key, [_days(r[key]) for r in records], np.int64, 0)
         nats = [r["nationalities"] for r in records]
         put("eu_or_swiss_national", [any(c in EU_OR_CH for c in ns) if ns else None for ns in nats], bool, False)
@@ -406,7 +391,7 @@ def derive(batch: Batch, as_of: dt.date) -> Facts:
 
     for key in PERSON_BOOLS:
         facts[key] = P[key]
-    for key in ("date_of_birth", "entry_date", "married_to_german_since", "eu_or_swiss_national", "stateless",
+    for key in (*PERSON_DATES, "eu_or_swiss_national", "stateless",
                 "receives_sgb2_sgb12", "responsible_for_benefits", "full_time_employed", "months_employed_last_24",
                 "secured_by_employment", "self_supporting", "in_education", "application_date",
                 "children_school_attendance_proven", "has_main_applicant"):

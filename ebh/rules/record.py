@@ -16,14 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ebh.cases.models import ResidenceStatus
+from ebh.cases.raw_facts import BOOL_FACTS, DATE_FACTS
 
-PERSON_BOOLS = (
-    "identity_clarified", "legally_incapacitated", "guest_worker", "illness_or_disability",
-    "age_related_inability", "pending_investigation", "removal_prevented_by_own_deception",
-    "has_own_dwelling", "special_integration", "integration_course_certificate",
-    "oral_everyday_german", "previous_nationality_renounced",
-)
-PERSON_DATES = ("date_of_birth", "entry_date", "married_to_german_since")
+#: The person's yes/no raw facts and its dates (:mod:`ebh.cases.raw_facts` declares the facts).
+PERSON_BOOLS = BOOL_FACTS
+PERSON_DATES = ("date_of_birth", "entry_date", *DATE_FACTS)
 STATUSES = tuple(s.value for s in ResidenceStatus)
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 CIVIC_KINDS = ("einbuergerungstest", "leben_in_deutschland", "school_degree", "abh_interview")
@@ -196,7 +193,7 @@ def _check_plausibility(record: dict[str, Any], errors: list[str]) -> None:
             for i, item in enumerate(record[name] or []):
                 if item[field] < dob:
                     errors.append(f"{name}[{i}].{field}: liegt vor dem Geburtsdatum {dob}")
-        for key in ("entry_date", "married_to_german_since"):
+        for key in ("entry_date", *DATE_FACTS):
             if record[key] is not None and record[key] < dob:
                 errors.append(f"{key}: liegt vor dem Geburtsdatum {dob}")
     for i, conviction in enumerate(record["convictions"] or []):

@@ -24,6 +24,7 @@ from ebh.cases.models import (
     Sex,
 )
 from ebh.cases.names import tokens as name_tokens
+from ebh.cases.raw_facts import BOOL, RAW_FACTS
 from ebh.cases.search import sort_name
 from ebh.cases.service.common import (
     _check_version,
@@ -54,12 +55,6 @@ PERSON_TEXT_FIELDS: dict[str, tuple[Any, int]] = {
     "email": (_l("E-Mail-Adresse"), 200),
     "phone": (_l("Telefon"), 50),
 }
-#: Raw facts for the rules (tri-state: None = unknown).
-PERSON_FACTS = (
-    "identity_clarified", "legally_incapacitated", "guest_worker", "illness_or_disability",
-    "age_related_inability", "pending_investigation", "removal_prevented_by_own_deception", "has_own_dwelling",
-    "special_integration", "integration_course_certificate", "oral_everyday_german", "previous_nationality_renounced",
-)
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,35 +67,34 @@ def _person_values(data: Mapping[str, Any], person: Person | None) -> dict[str, 
     values: dict[str, Any] = {}
     for key, (label, max_len) in PERSON_TEXT_FIELDS.items():
         values[key] = read_text(data, key, label, max_len, required=key == "family_name",
-                            current=getattr(person, key, "") if person else "")
+                                current=getattr(person, key, "") if person else "")
     if values["email"] and not _EMAIL.match(values["email"]):
         raise UserError(_("Bitte eine gültige E-Mail-Adresse angeben."), "email")
     values["date_of_birth"] = read_date(data, "date_of_birth", _l("Geburtsdatum"), latest=today(),
-                                    latest_label=_("heute"), current=person.date_of_birth if person else None)
+                                        latest_label=_("heute"), current=person.date_of_birth if person else None)
     dob = values["date_of_birth"] or MIN_DATE
     dob_label = _("dem Geburtsdatum") if values["date_of_birth"] else None
     values["entry_date"] = read_date(data, "entry_date", _l("Einreisedatum"), earliest=dob, earliest_label=dob_label,
-                                 latest=today(), latest_label=_("heute"),
-                                 current=person.entry_date if person else None)
-    values["married_to_german_since"] = read_date(
-        data, "married_to_german_since", "Verheiratet mit Deutscher/Deutschem seit", earliest=dob,
-        earliest_label=dob_label, latest=today(), latest_label=_("heute"),
-        current=person.married_to_german_since if person else None,
-    )
+                                     latest=today(), latest_label=_("heute"),
+                                     current=person.entry_date if person else None)
     country = read_text(data, "country_of_birth", _l("Geburtsland"), 3, current=person.country_of_birth if person else "")
     if country and not _COUNTRY.match(country.upper()):
-        raise UserError(_("Geburtsland bitte als dreistelligen ISO-Code angeben (z. B. TUR)."),
-                              "country_of_birth")
+        raise UserError(_("Geburtsland bitte als dreistelligen ISO-Code angeben (z. B. TUR)."), "country_of_birth")
     values["country_of_birth"] = country.upper()
     language = read_text(data, "preferred_language", _l("Bevorzugte Sprache"), 5,
-                     current=person.preferred_language if person else "de") or "de"
+                         current=person.preferred_language if person else "de") or "de"
     if not _LANGUAGE.match(language.lower()):
         raise UserError(_("Sprache bitte als ISO-639-Code angeben (z. B. de, tr, ar)."), "preferred_language")
     values["preferred_language"] = language.lower()
     values["sex"] = Sex(read_choice(data, "sex", _l("Geschlecht"), [s.value for s in Sex],
                                 current=(person.sex.value if person else Sex.UNKNOWN.value)))
-    for key in PERSON_FACTS:
-        values[key] = read_bool(data, key, getattr(person, key) if person else None, tristate=True)
+    for fact in RAW_FACTS:
+        current = getattr(person, fact.name) if person else None
+        if fact.kind == BOOL:
+            values[fact.name] = read_bool(data, fact.name, current, tristate=True)
+        else:
+            values[fact.name] = read_date(data, fact.name, fact.label, earliest=dob, earliest_label=dob_label,
+                                          latest=today(), latest_label=_("heute"), current=current)
     return values
 
 
